@@ -1,0 +1,67 @@
+"""The check: a package against its stage's schema and every rule of its rule set, all at once."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.domain import values as v
+from service.domain.calendar import OfficialCalendar
+from service.domain.filetypes import FileInfo, inspect
+from service.domain.findings import ERROR, Finding, Msg, N_, Report
+from service.domain.package import Package
+from service.domain.rules import RULES, Context, History
+from service.domain.ruleset import RuleSet, choose, load_rulesets
+from service.domain.schema import SchemaChecker, scrub, surrogate_findings
+
+
+@dataclass
+class Checker:
+    """Everything a check needs that is costly to build: compile it once, check many packages."""
+
+    schema: SchemaChecker
+    rulesets: list[RuleSet]
+    calendar: OfficialCalendar
+
+    @classmethod
+    def from_dir(cls, schemas_dir: Path, extra_calendars: list[Path] | None = None) -> "Checker":
+        """Load schemas, rule sets and the calendar from the schemas/ folder."""
+        calendars = [schemas_dir / "calendar" / "cn-official.json", *(extra_calendars or [])]
+        return cls(SchemaChecker(schemas_dir), load_rulesets(schemas_dir), OfficialCalendar.from_files(calendars))
+
+    def check(self, package: Package, history: History | None = None) -> Report:
+        """Every finding of `package`; `history` is the service's memory of earlier packages."""
+        doc = package.data
+        ruleset = choose(self.rulesets, v.integer(doc, "/project/plan_year") if isinstance(doc, dict) else None)
+        if not isinstance(doc, dict):
+            finding = Finding("SCHEMA", ERROR, "", Msg(N_("package.json must hold a JSON object")), "—")
+            return Report(None, None, ruleset.id, [finding], {})
+        findings = []
+        if package.raw and (b"\\ud" in package.raw or b"\\uD" in package.raw):
+            findings += surrogate_findings(doc)
+            if findings:
+                doc = package.data = scrub(doc)
+        stage = package.stage
+        findings += self.schema.findings(doc, stage)
+        ctx = Context(package, ruleset, self.calendar, _inspector(package), history)
+        for rule in RULES:
+            if rule.stage is not None and rule.stage != stage:
+                continue
+            severity = rule.offline_severity if history is None and rule.offline_severity else rule.severity
+            clause = ruleset.clause(rule.id)
+            for path, msgid, params in rule.check(ctx):
+                findings.append(Finding(rule.id, severity, path, Msg(msgid, params), clause))
+        return Report(stage, package.project_code, ruleset.id, findings, ctx.computed)
+
+
+def _inspector(package: Package):
+    """Inspect each uploaded file at most once per check."""
+    cache: dict[str, FileInfo | None] = {}
+
+    def look(name: str) -> FileInfo | None:
+        if name not in cache:
+            path = package.files.get(name) if package.files else None
+            cache[name] = inspect(path) if path is not None and os.path.isfile(path) else None
+        return cache[name]
+
+    return look

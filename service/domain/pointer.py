@@ -1,0 +1,31 @@
+"""JSON Pointers (RFC 6901): build them from parts and resolve them in a parsed document."""
+from __future__ import annotations
+
+from typing import Any
+
+MISSING = object()
+
+
+def join(*parts: str | int) -> str:
+    """Build a pointer from unescaped parts: join('consent', 'renovation') == '/consent/renovation'."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def resolve(doc: Any, pointer: str) -> Any:
+    """The value at `pointer`, or MISSING when any step does not exist."""
+    if pointer == "":
+        return doc
+    node = doc
+    for raw in pointer[1:].split("/"):
+        key = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            if key not in node:
+                return MISSING
+            node = node[key]
+        elif isinstance(node, list):
+            if not key.isdigit() or int(key) >= len(node):
+                return MISSING
+            node = node[int(key)]
+        else:
+            return MISSING
+    return node

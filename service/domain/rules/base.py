@@ -1,0 +1,68 @@
+"""What every rule gets to read, and what a rule is."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Protocol
+
+from service.domain.calendar import OfficialCalendar
+from service.domain.filetypes import FileInfo
+from service.domain.package import Package
+from service.domain.ruleset import RuleSet
+
+# A rule yields (JSON Pointer, msgid, params) for each failed condition.
+Raw = tuple[str, str, dict]
+
+
+class History(Protocol):
+    """What the service knows of earlier packages (the command line has none)."""
+
+    def has_passed_acceptance(self, project_code: str) -> bool: ...
+
+    def declared_project(self, project_code: str) -> dict | None: ...
+
+
+@dataclass
+class Context:
+    """The package under check and everything the rules may consult."""
+
+    package: Package
+    ruleset: RuleSet
+    calendar: OfficialCalendar
+    inspect: Callable[[str], FileInfo | None]
+    history: History | None = None
+    computed: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def doc(self) -> Any:
+        """The parsed package.json."""
+        return self.package.data
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of rules.md: its id, severity, the stage it applies to (None: every stage)."""
+
+    id: str
+    severity: str
+    stage: str | None
+    check: Callable[[Context], Iterable[Raw]]
+    # Severity when no service history is at hand (the command line): a rule that needs the
+    # history cannot fail a stand-alone check, only warn that it could not verify.
+    offline_severity: str | None = None
+
+
+def attachment_index(doc: Any) -> dict[str, tuple[int, dict]]:
+    """Listed attachments by id (first listing wins), with their position in `attachments`."""
+    found: dict[str, tuple[int, dict]] = {}
+    listed = doc.get("attachments") if isinstance(doc, dict) else None
+    for i, entry in enumerate(listed if isinstance(listed, list) else []):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            found.setdefault(entry["id"], (i, entry))
+    return found
+
+
+def each(items: Any) -> Iterator[tuple[int, dict]]:
+    """(index, entry) for the dict entries of a list, skipping malformed ones."""
+    for i, entry in enumerate(items if isinstance(items, list) else []):
+        if isinstance(entry, dict):
+            yield i, entry

@@ -1,0 +1,38 @@
+"""A check report written out: the JSON of rules.md, or text for a person at a terminal."""
+from __future__ import annotations
+
+from typing import Any
+
+from service.domain.findings import Finding, Report
+from service.i18n import gettext as _, render
+
+
+def _finding(f: Finding, lang: str) -> dict[str, str]:
+    return {"rule": f.rule, "path": f.path, "message": render(f.message, lang), "clause": f.clause}
+
+
+def to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
+    """The report exactly as rules.md shows it."""
+    return {
+        "valid": report.valid,
+        "stage": report.stage,
+        "project": report.project,
+        "ruleset": report.ruleset,
+        "errors": [_finding(f, lang) for f in report.errors],
+        "warnings": [_finding(f, lang) for f in report.warnings],
+        "computed": report.computed,
+    }
+
+
+def to_text(report: Report, lang: str = "zh") -> str:
+    """The report for a person: the verdict, then each finding with its rule and clause."""
+    verdict = _("compliant", lang) if report.valid else _("not compliant", lang)
+    lines = [_("{project} {stage}: {verdict} — {errors} errors, {warnings} warnings (rule set {ruleset})", lang).format(
+        project=report.project or "?", stage=report.stage or "?", verdict=verdict,
+        errors=len(report.errors), warnings=len(report.warnings), ruleset=report.ruleset)]
+    for label, group in ((_("error", lang), report.errors), (_("warning", lang), report.warnings)):
+        for f in group:
+            lines.append(f"  {label} {f.rule} {f.path or '/'} [{f.clause}] {render(f.message, lang)}")
+    for key, value in report.computed.items():
+        lines.append(f"  {key}: {value}")
+    return "\n".join(lines)

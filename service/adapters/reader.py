@@ -33,6 +33,14 @@ class Limits:
     max_total_bytes: int = 2 << 30  # uncompressed, all entries together
     max_json_bytes: int = 8 << 20
 
+    @classmethod
+    def from_env(cls, environ=os.environ) -> "Limits":
+        """Limits from JIUGAI_MAX_ZIP_ENTRIES and JIUGAI_MAX_UNPACKED_BYTES, else the defaults."""
+        default = cls()
+        return cls(int(environ.get("JIUGAI_MAX_ZIP_ENTRIES", default.max_entries)),
+                   int(environ.get("JIUGAI_MAX_UNPACKED_BYTES", default.max_total_bytes)),
+                   default.max_json_bytes)
+
 
 class PackageError(Exception):
     """The input could not be read as a package; `message` says why, to translate."""
@@ -63,8 +71,9 @@ def _no_constant(name: str):
 
 
 @contextlib.contextmanager
-def open_package(source: str | os.PathLike, limits: Limits = Limits()) -> Iterator[Package]:
+def open_package(source: str | os.PathLike, limits: Limits | None = None) -> Iterator[Package]:
     """Yield the package at `source` (zip, directory or package.json); raise PackageError."""
+    limits = limits or Limits.from_env()
     path = Path(source)
     if path.is_dir():
         yield _from_directory(path, limits, str(path))

@@ -44,8 +44,8 @@ def procurement(ctx: Context):
         return
     if not isinstance(proc, dict):
         return
-    mode = proc.get("mode")
-    if mode is None:
+    mode = proc.get("mode") if isinstance(proc.get("mode"), str) else None
+    if "mode" not in proc:
         yield "/implementation/procurement/mode", N_("the procurement mode is not given: 'epc' or 'separate'"), {}
     for unit in _UNITS.get(mode, ()):
         if not (isinstance(proc.get(unit), str) and proc[unit].strip()):
@@ -68,7 +68,7 @@ def parties(ctx: Context):
     participants = resolve(ctx.doc, "/acceptance/participants")
     if not isinstance(participants, list):
         return
-    present = {p.get("role") for _i, p in each(participants)}
+    present = {p["role"] for _i, p in each(participants) if isinstance(p.get("role"), str)}
     accept = ctx.ruleset.data["acceptance"]
     for role in accept["required_roles"]:
         if role not in present:

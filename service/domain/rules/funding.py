@@ -33,7 +33,7 @@ def funding_old(ctx: Context):
     budgets = [(item.get("code"), v.money(item, "/budget_yuan")) for _i, item in each(resolve(ctx.doc, "/plan/items"))]
     if total is None or cap is None or any(b is None for _c, b in budgets):
         return
-    excluded = sum((b for c, b in budgets if c in excluded_codes), Decimal(0))
+    excluded = sum((b for c, b in budgets if isinstance(c, str) and c in excluded_codes), Decimal(0))
     estimate = _city_half(ctx, max(Decimal(0), min(total - excluded, cap)))
     ctx.computed["city_share_estimate_yuan"] = f"{estimate:.2f}"
     if city is not None and city > estimate:

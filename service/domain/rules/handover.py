@@ -18,7 +18,7 @@ def categories(ctx: Context):
     docs = resolve(ctx.doc, "/handover/documents")
     if not isinstance(docs, list):
         return
-    present = {d.get("category") for _i, d in each(docs)}
+    present = {d["category"] for _i, d in each(docs) if isinstance(d.get("category"), str)}
     for category in ctx.ruleset.data["archive"]["categories"]:
         if category not in present:
             yield "/handover/documents", N_("no document of the category {category} is handed over"), {"category": Msg(CATEGORY_NAMES[category])}
@@ -27,7 +27,8 @@ def categories(ctx: Context):
 def retention(ctx: Context):
     permanent = set(ctx.ruleset.data["archive"]["permanent_categories"])
     for i, d in each(resolve(ctx.doc, "/handover/documents")):
-        if d.get("category") in permanent and d.get("retention") in ("long", "short"):
+        category = d.get("category")
+        if isinstance(category, str) and category in permanent and d.get("retention") in ("long", "short"):
             yield join("handover", "documents", i, "retention"), N_("documents of the category {category} are kept permanently, not “{retention}”"), {"category": Msg(CATEGORY_NAMES[d["category"]]), "retention": d["retention"]}
 
 

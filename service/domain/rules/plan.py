@@ -30,7 +30,8 @@ def documents(ctx: Context):
 
 def urgent_issues(ctx: Context):
     addressed = {code for _i, item in each(resolve(ctx.doc, "/plan/items"))
-                 for code in (item.get("addresses") if isinstance(item.get("addresses"), list) else [])}
+                 for code in (item.get("addresses") if isinstance(item.get("addresses"), list) else [])
+                 if isinstance(code, str)}
     for i, issue in each(resolve(ctx.doc, "/survey/urgent_issues")):
         code = issue.get("code")
         if isinstance(code, str) and code not in addressed:

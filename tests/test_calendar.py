@@ -78,3 +78,14 @@ def test_the_checker_takes_extra_calendar_files(tmp_path, example):
     report = checker.check(Package(doc, b"{}", None))
     assert report.computed["notice_working_days"] == 3
     assert [f.rule for f in report.errors if f.rule.startswith(("NOTICE", "CALENDAR"))] == ["NOTICE-WORKING-DAYS"]
+
+
+def test_every_day_the_library_knows_agrees_with_it(calendar):
+    import chinese_calendar
+
+    day, differences = date(2004, 1, 1), []
+    while day.year <= 2026:
+        if calendar.is_workday(day) != chinese_calendar.is_workday(day):
+            differences.append(day)
+        day += __import__("datetime").timedelta(days=1)
+    assert differences == [date(2005, 12, 31)]  # the one correction the data file makes

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-import chinese_calendar
+from chinese_calendar import constants as _official
+
+# chinese-calendar's own is_workday scans its whole table for the year range on every call
+# (~20 µs); the same data, read once, answers in well under a microsecond.
+_LIB_HOLIDAYS = frozenset(_official.holidays)
+_LIB_WORKDAYS = frozenset(_official.workdays)
+_LIB_YEARS = range(min(_official.holidays).year, max(_official.holidays).year + 1)
 
 
 class UnknownYear(LookupError):
@@ -45,13 +51,7 @@ class OfficialCalendar:
 
     def knows(self, year: int) -> bool:
         """True when the official arrangement for `year` is known."""
-        if year in self.added_years:
-            return True
-        try:
-            chinese_calendar.is_workday(date(year, 1, 1))
-        except (NotImplementedError, ValueError, OverflowError):
-            return False
-        return True
+        return year in self.added_years or year in _LIB_YEARS
 
     def is_workday(self, day: date) -> bool:
         """Whether `day` is an official working day; raises UnknownYear for an unknown year."""
@@ -62,10 +62,10 @@ class OfficialCalendar:
             if day in on:
                 return True
             return day.weekday() < 5 and day not in off
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            raise UnknownYear(day.year) from None
+        if day.year not in _LIB_YEARS:
+            raise UnknownYear(day.year)
+        # The library's own rule: a declared working day, or a weekday that is not a holiday.
+        return day in _LIB_WORKDAYS or (day.weekday() < 5 and day not in _LIB_HOLIDAYS)
 
     def unknown_years(self, start: date, end: date) -> list[int]:
         """The years between start and end (both included) that the calendar does not know."""

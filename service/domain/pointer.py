@@ -1,6 +1,7 @@
 """JSON Pointers (RFC 6901): build them from parts and resolve them in a parsed document."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 MISSING = object()
@@ -11,18 +12,22 @@ def join(*parts: str | int) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+@lru_cache(maxsize=4096)
+def _steps(pointer: str) -> tuple[str, ...]:
+    return tuple(raw.replace("~1", "/").replace("~0", "~") for raw in pointer[1:].split("/"))
+
+
 def resolve(doc: Any, pointer: str) -> Any:
     """The value at `pointer`, or MISSING when any step does not exist."""
     if pointer == "":
         return doc
     node = doc
-    for raw in pointer[1:].split("/"):
-        key = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            if key not in node:
+    for key in _steps(pointer):
+        if type(node) is dict:
+            node = node.get(key, MISSING)
+            if node is MISSING:
                 return MISSING
-            node = node[key]
-        elif isinstance(node, list):
+        elif type(node) is list:
             if not key.isdigit() or int(key) >= len(node):
                 return MISSING
             node = node[int(key)]

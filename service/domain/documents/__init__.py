@@ -1,0 +1,71 @@
+"""The generated documents: which exist, what blocks each, how each is numbered and filled.
+
+Pure: this decides what a document says; `service/render/` decides how it looks (DOCX, PDF).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from service.domain.findings import ERROR, Finding, Msg, N_, Report
+
+# Blocking rules of documents.md: the notice is printed while owners still vote, so what
+# happens after it (consent, NOTICE-ORDER, DECL-DEADLINE, files still to attach) does not block.
+_NOTICE_RULES = {"PROJECT-STREET", "BUDGET-SUM", "FUNDING-AFFORDABLE", "NOTICE-WORKING-DAYS", "CALENDAR-COVERAGE"}
+_NOTICE_PREFIXES = ("ELIG-", "PLAN-")
+_NOTICE_SCHEMA_FREE = ("/consent", "/submitted_on", "/attachments")
+
+
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in prefixes)
+
+
+def blocks_notice(f: Finding) -> bool:
+    """Whether an error finding keeps the public notice from being issued."""
+    if f.rule == "SCHEMA":
+        return not _under(f.path, _NOTICE_SCHEMA_FREE)
+    return f.rule in _NOTICE_RULES or f.rule.startswith(_NOTICE_PREFIXES)
+
+
+def blocks_all(f: Finding) -> bool:
+    """Every error blocks the certificate and the handover record."""
+    return True
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of generated document."""
+
+    kind: str
+    stage: str
+    code: str  # two letters in the document number
+    title: str
+    blocks: Callable[[Finding], bool]
+    context: Callable[..., dict[str, Any]]
+
+
+def document_number(kind: "DocumentKind", package_sha256: str) -> str:
+    """Reproducible number of a document: its kind's code and a digest of kind and package."""
+    digest = hashlib.sha256(f"jiugai-document:{kind.kind}:{package_sha256}".encode()).hexdigest()
+    return f"{kind.code}-{digest[:16].upper()}"
+
+
+def blocking(kind: DocumentKind, report: Report) -> list[Finding]:
+    """The findings that keep `kind` from being issued from this package (empty: it may be)."""
+    if report.stage != kind.stage:
+        return [Finding("DOCUMENT-STAGE", ERROR, "/stage", Msg(
+            N_("the {document} is made from a {expected} package, not from a {stage} package"),
+            {"document": kind.kind, "expected": kind.stage, "stage": report.stage or "?"}), "—")]
+    return [f for f in report.errors if kind.blocks(f)]
+
+
+def kinds() -> dict[str, DocumentKind]:
+    """The registry of document kinds, by name."""
+    from service.domain.documents import certificate, handover, notice
+
+    return {k.kind: k for k in (
+        DocumentKind("notice", "declaration", "GS", "关于{community}综合改造提升方案的公示", blocks_notice, notice.context),
+        DocumentKind("acceptance-certificate", "acceptance", "YS", "老旧小区综合改造提升项目联合竣工验收证书", blocks_all, certificate.context),
+        DocumentKind("handover-record", "handover", "YJ", "老旧小区综合改造提升项目档案移交书", blocks_all, handover.context),
+    )}

@@ -1,0 +1,38 @@
+"""How amounts, areas and dates are written in Chinese documents."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import cn2an
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from service.domain.values import half_up
+
+# cn2an handles at most 16 digits before the decimal point; the programme's amounts are far
+# smaller, and anything larger is an error rather than a wrong capital amount.
+_CAPITAL_LIMIT = Decimal("10") ** 15
+
+
+def day(value: date) -> str:
+    """2019年10月8日 (Arabic numerals, no leading zeros, GB/T 9704)."""
+    return format_date(value, "long", locale="zh_CN")
+
+
+def yuan(value: Decimal) -> str:
+    """1,200,000.00元"""
+    return format_decimal(half_up(value), "#,##0.00", locale="zh_CN") + "元"
+
+
+def area(value: Decimal) -> str:
+    """98,500.50平方米"""
+    return format_decimal(half_up(value), "#,##0.00", locale="zh_CN") + "平方米"
+
+
+def capital(value: Decimal) -> str:
+    """Amount in capitals (大写), rounded half-up to the fen first: 壹佰贰拾万元整."""
+    rounded = half_up(value)
+    if not 0 <= rounded < _CAPITAL_LIMIT:
+        raise ValueError(f"amount {value} is outside what can be written in capitals")
+    return cn2an.an2cn(f"{rounded:.2f}", "rmb")

@@ -1,0 +1,1 @@
+"""Rendering documents: Word through docxtpl, PDF through reportlab, both from one layout."""

@@ -1,0 +1,119 @@
+"""The layout of each document, shared by the Word templates and the PDF.
+
+Every text is a Jinja expression over the document's context, so the `.docx` template
+(built from this by `templates/build.py`) and the PDF (drawn from this by `pdf.py`) carry the
+same words. Widths are millimetres of the 156 mm type area of GB/T 9704.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1  # 1: 黑体, 2: 楷体
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    indent: bool = True  # first line indented two characters
+
+
+@dataclass(frozen=True)
+class Loop:
+    """One paragraph per entry of a list in the context."""
+
+    var: str
+    items: str
+    body: Para
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width_mm: float
+    cell: str
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one row per entry of a list (`rows`); no header row when every header is ''."""
+
+    rows: str
+    columns: tuple[Column, ...]
+    var: str = "r"
+    row_height_mm: float = 0  # a minimum height, e.g. room for a signature
+    font_pt: float = 12  # 小四; a wide catalogue uses 9 (小五)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Right-aligned closing lines: the issuing unit and the date."""
+
+    lines: tuple[str, ...]
+
+
+Block = Title | Heading | Para | Loop | Table | Signature
+
+NOTICE = (
+    Title("{{ title }}"),
+    Para("{{ intro }}"),
+    Heading("一、项目概况"),
+    Para("{{ overview }}"),
+    Heading("二、改造内容"),
+    Loop("a", "aspects", Para("{{ a.label }}{{ a.names }}")),
+    Table("items", (Column("序号", 14, "{{ r.no }}", "center"), Column("改造项目", 62, "{{ r.name }}"),
+                    Column("类别", 40, "{{ r.aspect }}"), Column("预算（元）", 40, "{{ r.budget }}", "right"))),
+    Heading("三、预算及资金筹措"),
+    Para("{{ budget_text }}"),
+    Heading("四、公示期限"),
+    Para("{{ period_text }}"),
+    Heading("五、意见反馈"),
+    Para("{{ feedback_text }}"),
+    Signature(("{{ unit }}", "{{ date_text }}")),
+)
+
+CERTIFICATE = (
+    Title("{{ title }}"),
+    Heading("一、项目基本情况"),
+    Table("facts", (Column("", 36, "{{ r.label }}"), Column("", 120, "{{ r.value }}"))),
+    Heading("二、完成的改造内容"),
+    Table("delivered", (Column("序号", 14, "{{ r.no }}", "center"), Column("改造内容", 52, "{{ r.name }}"),
+                        Column("完成工程量", 90, "{{ r.quantity }}"))),
+    Heading("三、验收意见"),
+    Para("{{ opinion }}"),
+    Para("{{ conclusion }}"),
+    Heading("四、竣工财务决算和补助资金"),
+    Para("{{ accounts_text }}"),
+    Para("{{ subsidy_text }}"),
+    Heading("五、验收单位签字"),
+    Table("participants", (Column("角色", 28, "{{ r.role }}"), Column("单位", 64, "{{ r.organization }}"),
+                           Column("代表", 24, "{{ r.representative }}"), Column("签字（盖章）", 40, "")),
+          row_height_mm=12),
+    Signature(("{{ date_text }}",)),
+)
+
+HANDOVER = (
+    Title("{{ title }}"),
+    Para("{{ intro }}"),
+    Table("documents", (Column("序号", 7, "{{ r.no }}", "center"), Column("档号", 32, "{{ r.code }}"),
+                        Column("类别", 12, "{{ r.category }}"), Column("题名", 30, "{{ r.title }}"),
+                        Column("责任者", 16, "{{ r.responsible }}"), Column("日期", 16, "{{ r.date }}"),
+                        Column("页数", 8, "{{ r.pages }}", "right"), Column("保管期限", 11, "{{ r.retention }}"),
+                        Column("SHA-256", 24, "{{ r.sha }}")), font_pt=9),
+    Para("移交单位：{{ from_unit }}", indent=False),
+    Para("移交人（签字）：{{ handed_by }}", indent=False),
+    Para("接收单位：{{ to_unit }}", indent=False),
+    Para("接收人（签字）：{{ received_by }}", indent=False),
+    Signature(("{{ date_text }}",)),
+)
+
+LAYOUTS = {"notice": NOTICE, "acceptance-certificate": CERTIFICATE, "handover-record": HANDOVER}

@@ -1,0 +1,161 @@
+"""Draw a document's layout as a PDF with reportlab, on a GB/T 9704 page, then make it PDF/A-1b."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from xml.sax.saxutils import escape
+
+from jinja2 import Environment, StrictUndefined
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table as RLTable, TableStyle
+
+from service.render import gbt9704 as g
+from service.render import pdfa
+from service.render.fonts import SANS, SERIF, FontChain, chain
+from service.render.layouts import Block, Heading, Loop, Para, Signature, Table, Title
+
+_ENV = Environment(autoescape=False, undefined=StrictUndefined)
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+
+def _configure_reportlab() -> None:
+    from service.render import cjkwrap
+
+    cjkwrap.install()
+
+
+def _style(name: str, font: str, size: float, leading: float, align=TA_JUSTIFY, indent: bool = False, **kw) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, alignment=align,
+                          firstLineIndent=size * 2 if indent else 0, wordWrap="CJK", **kw)
+
+
+STYLES = {
+    "title": _style("title", SERIF, g.TITLE_PT, g.TITLE_LEADING, TA_CENTER, spaceAfter=g.BODY_LEADING),
+    "h1": _style("h1", SANS, g.BODY_PT, g.BODY_LEADING, indent=True),
+    "h2": _style("h2", SERIF, g.BODY_PT, g.BODY_LEADING, indent=True),
+    "body": _style("body", SERIF, g.BODY_PT, g.BODY_LEADING, indent=True),
+    "flush": _style("flush", SERIF, g.BODY_PT, g.BODY_LEADING),
+    "signature": _style("signature", SERIF, g.BODY_PT, g.BODY_LEADING, TA_RIGHT),
+}
+
+
+class Compiled:
+    """A layout's Jinja expressions, compiled once."""
+
+    def __init__(self, layout: tuple[Block, ...]):
+        self.layout = layout
+        self.cache: dict[str, object] = {}
+
+    def text(self, expression: str, ctx: dict) -> str:
+        if expression not in self.cache:
+            self.cache[expression] = _ENV.from_string(expression)
+        return self.cache[expression].render(ctx)
+
+
+def _markup(text: str, fonts: FontChain, preferred: str) -> str:
+    """Paragraph markup: escaped text, with each run a fallback font must draw wrapped in <font>."""
+    out = []
+    for font, run in fonts.runs(text, preferred):
+        piece = escape(run).replace("\n", "<br/>")
+        out.append(piece if font == preferred else f'<font name="{font}">{piece}</font>')
+    return "".join(out)
+
+
+def _table(block: Table, ctx: dict, compiled: Compiled, fonts: FontChain) -> RLTable:
+    size = block.font_pt
+    cell_styles = {a: _style(f"cell-{a}-{size}", SERIF, size, size * 1.35, _ALIGN[a]) for a in _ALIGN}
+    head_style = _style(f"head-{size}", SANS, size, size * 1.35, TA_CENTER)
+    data = []
+    if any(c.header for c in block.columns):
+        data.append([Paragraph(_markup(c.header, fonts, SANS), head_style) for c in block.columns])
+    for row in ctx[block.rows]:
+        local = {**ctx, block.var: row}
+        cells = []
+        for col in block.columns:
+            para = Paragraph(_markup(compiled.text(col.cell, local), fonts, SERIF), cell_styles[col.align])
+            cells.append([para, Spacer(1, block.row_height_mm * mm)] if block.row_height_mm and not col.cell else para)
+        data.append(cells)
+    table = RLTable(data, colWidths=[c.width_mm * mm for c in block.columns], repeatRows=1 if data and block.columns[0].header else 0)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),  # no stray Helvetica: PDF/A embeds every font
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), size / 4), ("RIGHTPADDING", (0, 0), (-1, -1), size / 4),
+    ]))
+    return table
+
+
+def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain, compiled: Compiled | None = None) -> list:
+    """The flowables of a layout filled with a context."""
+    compiled = compiled or Compiled(layout)
+    flow: list = []
+
+    def para(text: str, style: str) -> None:
+        font = STYLES[style].fontName
+        flow.append(Paragraph(_markup(text, fonts, font), STYLES[style]))
+
+    for block in layout:
+        if isinstance(block, Title):
+            para(compiled.text(block.text, ctx), "title")
+        elif isinstance(block, Heading):
+            para(compiled.text(block.text, ctx), f"h{block.level}")
+        elif isinstance(block, Para):
+            para(compiled.text(block.text, ctx), "body" if block.indent else "flush")
+        elif isinstance(block, Loop):
+            for item in ctx[block.items]:
+                para(compiled.text(block.body.text, {**ctx, block.var: item}), "body")
+        elif isinstance(block, Table):
+            flow += [Spacer(1, 6), _table(block, ctx, compiled, fonts), Spacer(1, 6)]
+        elif isinstance(block, Signature):
+            flow.append(Spacer(1, g.BODY_LEADING))
+            for line in block.lines:
+                para(compiled.text(line, ctx), "signature")
+    return flow
+
+
+def _decorate(ctx: dict):
+    def on_page(canvas, doc) -> None:
+        page = canvas.getPageNumber()
+        text = f"— {page} —"
+        canvas.setFont(SERIF, g.PAGE_NUMBER_PT)
+        y = (g.BOTTOM_MM - g.PAGE_NUMBER_GAP_MM) * mm - g.PAGE_NUMBER_PT
+        if page % 2:  # odd pages right, even pages left, one character in from the type area
+            canvas.drawRightString((210 - g.RIGHT_MM) * mm - g.PAGE_NUMBER_PT, y, text)
+        else:
+            canvas.drawString(g.LEFT_MM * mm + g.PAGE_NUMBER_PT, y, text)
+        canvas.setFont(SERIF, g.PROVENANCE_PT)
+        canvas.drawCentredString(105 * mm, 10 * mm, ctx["provenance"])
+        if page == 1:
+            widget = QrCodeWidget(ctx["verify_url"], barLevel="M")
+            x0, y0, x1, y1 = widget.getBounds()
+            size = 18 * mm
+            drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+            drawing.add(widget)
+            renderPDF.draw(drawing, canvas, g.LEFT_MM * mm - 2 * mm, 5 * mm)
+    return on_page
+
+
+def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts: FontChain | None = None,
+           compiled: Compiled | None = None) -> bytes:
+    """The document as PDF/A-1b bytes; the same context and date always give the same bytes."""
+    _configure_reportlab()
+    fonts = fonts or chain()
+    flow = story(layout, ctx, fonts, compiled)
+    out = io.BytesIO()
+    doc = BaseDocTemplate(out, pagesize=A4, leftMargin=g.LEFT_MM * mm, rightMargin=g.RIGHT_MM * mm,
+                          topMargin=g.TOP_MM * mm, bottomMargin=g.BOTTOM_MM * mm, title=title, author="jiugai",
+                          subject=ctx.get("doc_number", ""), creator="jiugai", invariant=1,
+                          initialFontName=SERIF, initialFontSize=g.BODY_PT, initialLeading=g.BODY_LEADING)
+    frame = Frame(g.LEFT_MM * mm, g.BOTTOM_MM * mm, (210 - g.LEFT_MM - g.RIGHT_MM) * mm, (297 - g.TOP_MM - g.BOTTOM_MM) * mm,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="type-area")
+    doc.addPageTemplates([PageTemplate(id="gbt9704", frames=[frame], onPage=_decorate(ctx))])
+    doc.build(flow)
+    return pdfa.convert(out.getvalue(), title=title, subject=ctx.get("doc_number", ""), issued=issued)

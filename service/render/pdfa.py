@@ -1,0 +1,95 @@
+"""Turn reportlab's PDF into PDF/A-1b (GB/T 23286.1, ISO 19005-1): output intent, XMP, fixed dates."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from functools import cache
+from xml.sax.saxutils import escape
+
+import pikepdf
+
+from service.resources import templates
+
+_PRODUCER = "jiugai (reportlab, pikepdf)"
+
+
+@cache
+def _icc() -> bytes:
+    # A version-2 sRGB profile: PDF/A-1 does not allow version 4 (Pillow's own sRGB is v4).
+    return (templates() / "icc" / "sRGB-v2.icc").read_bytes()
+
+
+def _xmp(title: str, subject: str, stamp: str) -> bytes:
+    t, s = escape(title), escape(subject)
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{t}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>jiugai</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{s}</rdf:li></rdf:Alt></dc:description>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreatorTool>jiugai</xmp:CreatorTool><xmp:CreateDate>{stamp}</xmp:CreateDate>
+<xmp:ModifyDate>{stamp}</xmp:ModifyDate><xmp:MetadataDate>{stamp}</xmp:MetadataDate>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Producer>{_PRODUCER}</pdf:Producer>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>""".encode("utf-8")
+
+
+_ASTRAL = re.compile(rb"<([0-9A-Fa-f]{5,6})>")
+
+
+def _utf16(match: re.Match) -> bytes:
+    code = int(match.group(1), 16)
+    return b"<" + chr(code).encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def _fix_to_unicode(pdf: pikepdf.Pdf) -> None:
+    """reportlab writes characters outside the BMP into ToUnicode as 5-digit hex, which readers
+    reject; write them as UTF-16 surrogate pairs so such a name can be searched and copied."""
+    for page in pdf.pages:
+        fonts = page.resources.get("/Font", {})
+        for _name, font in fonts.items():
+            cmap = font.get("/ToUnicode")
+            if cmap is not None:
+                data = cmap.read_bytes()
+                fixed = _ASTRAL.sub(_utf16, data)
+                if fixed != data:
+                    cmap.write(fixed)
+
+
+def convert(data: bytes, title: str, subject: str, issued: date) -> bytes:
+    """PDF/A-1b bytes from reportlab's output, dated `issued` (so the bytes are reproducible)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    _fix_to_unicode(pdf)
+    profile = pikepdf.Stream(pdf, _icc())
+    profile["/N"] = 3
+    pdf.Root["/OutputIntents"] = pikepdf.Array([pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1,
+        OutputConditionIdentifier=pikepdf.String("sRGB IEC61966-2.1"), Info=pikepdf.String("sRGB IEC61966-2.1"),
+        DestOutputProfile=profile)])
+    stamp_pdf = f"D:{issued:%Y%m%d}000000+00'00'"
+    stamp_xmp = f"{issued:%Y-%m-%d}T00:00:00+00:00"
+    info = pdf.trailer["/Info"] = pdf.make_indirect(pikepdf.Dictionary(
+        Title=pikepdf.String(title), Author=pikepdf.String("jiugai"), Subject=pikepdf.String(subject),
+        Creator=pikepdf.String("jiugai"), Producer=pikepdf.String(_PRODUCER),
+        CreationDate=pikepdf.String(stamp_pdf), ModDate=pikepdf.String(stamp_pdf)))
+    del info
+    metadata = pikepdf.Stream(pdf, _xmp(title, subject, stamp_xmp))
+    metadata["/Type"], metadata["/Subtype"] = pikepdf.Name.Metadata, pikepdf.Name.XML
+    pdf.Root["/Metadata"] = pdf.make_indirect(metadata)
+    out = io.BytesIO()
+    # PDF/A-1 is PDF 1.4: no object streams; the XMP packet stays unfiltered.
+    pdf.save(out, deterministic_id=True, compress_streams=False, force_version="1.4",
+             object_stream_mode=pikepdf.ObjectStreamMode.disable, qdf=False)
+    return out.getvalue()

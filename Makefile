@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test install install-test check-examples bench lock clean
+.PHONY: run test install install-test bench lock clean messages templates samples
 
 run: install
 	$(BIN)/python -m service.demo
@@ -29,8 +29,22 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
 	$(PIP) install -r requirements-test.lock
 	touch $@
 
-bench: install
+bench: install-test
 	$(BIN)/python bench/check.py
+	$(BIN)/python bench/render.py
+
+# Extract the messages marked in the code and merge them into both catalogues.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -o service/locale/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i service/locale/messages.pot -d service/locale --no-fuzzy-matching
+
+# Rebuild the Word templates from service/render/layouts.py.
+templates: install
+	$(BIN)/python templates/build.py
+
+# Every document of the examples and valid fixtures as DOCX, PDF and PNG pages, in var/samples/.
+samples: install
+	$(BIN)/python -m service.samples var/samples
 
 # Rebuild the lock files from the ranges in pyproject.toml (needs network).
 lock:

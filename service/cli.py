@@ -86,7 +86,9 @@ def cmd_render(args) -> int:
         _fail(render_msg(exc.message, args.lang))
         return EXIT_UNREADABLE
     except Blocked as exc:
-        _fail(render_text(N_("the {document} cannot be issued from this package:"), args.lang, document=args.document))
+        from service.domain.documents import NAMES
+
+        _fail(render_text(N_("the {document} cannot be issued from this package:"), args.lang, document=Msg(NAMES[args.document])))
         for f in exc.findings:
             print(f"  {f.rule} {f.path or '/'} [{f.clause}] {render_msg(f.message, args.lang)}", file=sys.stderr)
         return EXIT_INVALID

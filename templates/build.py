@@ -11,14 +11,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from service.render.docx_template import build  # noqa: E402
-from service.render.layouts import LAYOUTS  # noqa: E402
-
-TITLES = {"notice": "改造方案公示", "acceptance-certificate": "联合竣工验收证书", "handover-record": "档案移交书"}
+from service.render.layouts import LAYOUTS, TEMPLATE_TITLES  # noqa: E402
 
 
 def main() -> None:
     for kind, layout in LAYOUTS.items():
-        (HERE / f"{kind}.docx").write_bytes(build(layout, TITLES[kind]))
+        (HERE / f"{kind}.docx").write_bytes(build(layout, TEMPLATE_TITLES[kind]))
         print(f"templates/{kind}.docx")
 
 

@@ -117,3 +117,5 @@ HANDOVER = (
 )
 
 LAYOUTS = {"notice": NOTICE, "acceptance-certificate": CERTIFICATE, "handover-record": HANDOVER}
+# The title a template file carries in its properties (a generated document gets its own).
+TEMPLATE_TITLES = {"notice": "改造方案公示", "acceptance-certificate": "联合竣工验收证书", "handover-record": "档案移交书"}

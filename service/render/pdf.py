@@ -6,9 +6,7 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 from jinja2 import Environment, StrictUndefined
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -134,13 +132,24 @@ def _decorate(ctx: dict):
         canvas.setFont(SERIF, g.PROVENANCE_PT)
         canvas.drawCentredString(105 * mm, 10 * mm, ctx["provenance"])
         if page == 1:
-            widget = QrCodeWidget(ctx["verify_url"], barLevel="M")
-            x0, y0, x1, y1 = widget.getBounds()
-            size = 18 * mm
-            drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-            drawing.add(widget)
-            renderPDF.draw(drawing, canvas, g.LEFT_MM * mm - 2 * mm, 5 * mm)
+            _qr(canvas, ctx["verify_url"], g.LEFT_MM * mm, 5 * mm, 18 * mm)
     return on_page
+
+
+def _qr(canvas, text: str, x: float, y: float, size: float) -> None:
+    """A QR code drawn as plain filled rectangles (reportlab's widget would add a Helvetica font)."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(text)
+    code.make()
+    count, border = code.getModuleCount(), 2
+    box = size / (count + 2 * border)
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    for r, row in enumerate(code.modules):
+        for c, dark in enumerate(row):
+            if dark:
+                canvas.rect(x + (c + border) * box, y + size - (r + border + 1) * box, box, box, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts: FontChain | None = None,

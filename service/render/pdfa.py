@@ -68,10 +68,40 @@ def _fix_to_unicode(pdf: pikepdf.Pdf) -> None:
                     cmap.write(fixed)
 
 
+def _fix_widths(pdf: pikepdf.Pdf) -> None:
+    """Make each embedded TrueType subset's /Widths what its own hmtx says (PDF/A 6.3.6).
+
+    reportlab takes advance widths as if every font had 1000 units per em; a fallback face
+    such as HanaMin (1024 units) then disagrees with itself, which PDF/A forbids."""
+    from fontTools.ttLib import TTFont
+
+    seen: set = set()
+    for page in pdf.pages:
+        for _name, font in page.resources.get("/Font", {}).items():
+            if font.objgen in seen or "/FontDescriptor" not in font or "/FontFile2" not in font.FontDescriptor:
+                continue
+            seen.add(font.objgen)
+            program = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()))
+            scale = 1000 / program["head"].unitsPerEm
+            if scale == 1:
+                continue
+            # reportlab's subsets carry only a (1, 0) cmap: code -> glyph, as /Widths counts.
+            tables = program["cmap"].tables
+            cmap, hmtx = (program.getBestCmap() or (tables[0].cmap if tables else {})), program["hmtx"]
+            first = int(font.FirstChar)
+            widths = list(font.Widths)
+            for i in range(len(widths)):
+                glyph = cmap.get(first + i)
+                if glyph is not None:
+                    widths[i] = round(hmtx[glyph][0] * scale, 4)
+            font.Widths = pikepdf.Array(widths)
+
+
 def convert(data: bytes, title: str, subject: str, issued: date) -> bytes:
     """PDF/A-1b bytes from reportlab's output, dated `issued` (so the bytes are reproducible)."""
     pdf = pikepdf.open(io.BytesIO(data))
     _fix_to_unicode(pdf)
+    _fix_widths(pdf)
     profile = pikepdf.Stream(pdf, _icc())
     profile["/N"] = 3
     pdf.Root["/OutputIntents"] = pikepdf.Array([pikepdf.Dictionary(

@@ -17,6 +17,14 @@ _NOTICE_PREFIXES = ("ELIG-", "PLAN-")
 _NOTICE_SCHEMA_FREE = ("/consent", "/submitted_on", "/attachments")
 
 
+NAMES = {
+    "notice": N_("public notice of the renovation plan (改造方案公示)"),
+    "acceptance-certificate": N_("joint completion acceptance certificate (联合竣工验收证书)"),
+    "handover-record": N_("archive transfer record (档案移交书)"),
+}
+STAGE_NAMES = {"declaration": N_("declaration (计划申报)"), "acceptance": N_("acceptance (项目验收)"), "handover": N_("handover (档案移交)")}
+
+
 def _under(path: str, prefixes: tuple[str, ...]) -> bool:
     return any(path == p or path.startswith(p + "/") for p in prefixes)
 
@@ -56,7 +64,8 @@ def blocking(kind: DocumentKind, report: Report) -> list[Finding]:
     if report.stage != kind.stage:
         return [Finding("DOCUMENT-STAGE", ERROR, "/stage", Msg(
             N_("the {document} is made from a {expected} package, not from a {stage} package"),
-            {"document": kind.kind, "expected": kind.stage, "stage": report.stage or "?"}), "—")]
+            {"document": Msg(NAMES[kind.kind]), "expected": Msg(STAGE_NAMES[kind.stage]),
+             "stage": Msg(STAGE_NAMES[report.stage]) if report.stage in STAGE_NAMES else "?"}), "—")]
     return [f for f in report.errors if kind.blocks(f)]
 
 

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from service.render import gbt9704 as g
+from service.render.docx_slim import slim
 from service.render.layouts import Block, Heading, Loop, Para, Signature, Table, Title
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
@@ -146,6 +147,4 @@ def build(layout: tuple[Block, ...], title: str) -> bytes:
     props.revision = 1
     out = io.BytesIO()
     doc.save(out)
-    from service.render.zipfix import normalise_zip
-
-    return normalise_zip(out.getvalue())
+    return slim(out.getvalue())

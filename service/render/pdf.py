@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from jinja2 import Environment, StrictUndefined
-from reportlab.graphics.barcode import qrencoder
+import segno
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -24,9 +25,12 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 
 def _configure_reportlab() -> None:
+    from reportlab import rl_config
+
     from service.render import cjkwrap
 
     cjkwrap.install()
+    rl_config.useA85 = 0  # binary Flate streams: smaller and faster than ASCII85 on top
 
 
 def _style(name: str, font: str, size: float, leading: float, align=TA_JUSTIFY, indent: bool = False, **kw) -> ParagraphStyle:
@@ -44,17 +48,14 @@ STYLES = {
 }
 
 
-class Compiled:
-    """A layout's Jinja expressions, compiled once."""
+@lru_cache(maxsize=512)
+def _expression(text: str):
+    return _ENV.from_string(text)
 
-    def __init__(self, layout: tuple[Block, ...]):
-        self.layout = layout
-        self.cache: dict[str, object] = {}
 
-    def text(self, expression: str, ctx: dict) -> str:
-        if expression not in self.cache:
-            self.cache[expression] = _ENV.from_string(expression)
-        return self.cache[expression].render(ctx)
+def _text(expression: str, ctx: dict) -> str:
+    """A layout text filled with the context (each expression compiled once per process)."""
+    return _expression(expression).render(ctx)
 
 
 def _markup(text: str, fonts: FontChain, preferred: str) -> str:
@@ -66,7 +67,7 @@ def _markup(text: str, fonts: FontChain, preferred: str) -> str:
     return "".join(out)
 
 
-def _table(block: Table, ctx: dict, compiled: Compiled, fonts: FontChain) -> RLTable:
+def _table(block: Table, ctx: dict, fonts: FontChain) -> RLTable:
     size = block.font_pt
     cell_styles = {a: _style(f"cell-{a}-{size}", SERIF, size, size * 1.35, _ALIGN[a]) for a in _ALIGN}
     head_style = _style(f"head-{size}", SANS, size, size * 1.35, TA_CENTER)
@@ -77,7 +78,7 @@ def _table(block: Table, ctx: dict, compiled: Compiled, fonts: FontChain) -> RLT
         local = {**ctx, block.var: row}
         cells = []
         for col in block.columns:
-            para = Paragraph(_markup(compiled.text(col.cell, local), fonts, SERIF), cell_styles[col.align])
+            para = Paragraph(_markup(_text(col.cell, local), fonts, SERIF), cell_styles[col.align])
             cells.append([para, Spacer(1, block.row_height_mm * mm)] if block.row_height_mm and not col.cell else para)
         data.append(cells)
     table = RLTable(data, colWidths=[c.width_mm * mm for c in block.columns], repeatRows=1 if data and block.columns[0].header else 0)
@@ -91,9 +92,8 @@ def _table(block: Table, ctx: dict, compiled: Compiled, fonts: FontChain) -> RLT
     return table
 
 
-def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain, compiled: Compiled | None = None) -> list:
+def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain) -> list:
     """The flowables of a layout filled with a context."""
-    compiled = compiled or Compiled(layout)
     flow: list = []
 
     def para(text: str, style: str) -> None:
@@ -102,20 +102,20 @@ def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain, compiled: Comp
 
     for block in layout:
         if isinstance(block, Title):
-            para(compiled.text(block.text, ctx), "title")
+            para(_text(block.text, ctx), "title")
         elif isinstance(block, Heading):
-            para(compiled.text(block.text, ctx), f"h{block.level}")
+            para(_text(block.text, ctx), f"h{block.level}")
         elif isinstance(block, Para):
-            para(compiled.text(block.text, ctx), "body" if block.indent else "flush")
+            para(_text(block.text, ctx), "body" if block.indent else "flush")
         elif isinstance(block, Loop):
             for item in ctx[block.items]:
-                para(compiled.text(block.body.text, {**ctx, block.var: item}), "body")
+                para(_text(block.body.text, {**ctx, block.var: item}), "body")
         elif isinstance(block, Table):
-            flow += [Spacer(1, 6), _table(block, ctx, compiled, fonts), Spacer(1, 6)]
+            flow += [Spacer(1, 6), _table(block, ctx, fonts), Spacer(1, 6)]
         elif isinstance(block, Signature):
             flow.append(Spacer(1, g.BODY_LEADING))
             for line in block.lines:
-                para(compiled.text(line, ctx), "signature")
+                para(_text(line, ctx), "signature")
     return flow
 
 
@@ -137,27 +137,34 @@ def _decorate(ctx: dict):
 
 
 def _qr(canvas, text: str, x: float, y: float, size: float) -> None:
-    """A QR code drawn as plain filled rectangles (reportlab's widget would add a Helvetica font)."""
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(text)
-    code.make()
-    count, border = code.getModuleCount(), 2
-    box = size / (count + 2 * border)
+    """A QR code drawn as one path of filled squares (reportlab's widget would add a Helvetica font)."""
+    # A fixed mask pattern: any of the eight is valid, and scoring all eight costs more than the rest of the page.
+    code = segno.make_qr(text, error="m", boost_error=False, mask=4)
+    border = 2
+    rows = list(code.matrix_iter(border=border))
+    box = size / len(rows)
+    path = canvas.beginPath()
+    for r, row in enumerate(rows):
+        c = 0
+        while c < len(row):  # one rectangle per run of dark modules
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                path.rect(x + start * box, y + size - (r + 1) * box, (c - start) * box, box)
+            else:
+                c += 1
     canvas.saveState()
     canvas.setFillColor(colors.black)
-    for r, row in enumerate(code.modules):
-        for c, dark in enumerate(row):
-            if dark:
-                canvas.rect(x + (c + border) * box, y + size - (r + border + 1) * box, box, box, stroke=0, fill=1)
+    canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
 
 
-def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts: FontChain | None = None,
-           compiled: Compiled | None = None) -> bytes:
+def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts: FontChain | None = None) -> bytes:
     """The document as PDF/A-1b bytes; the same context and date always give the same bytes."""
     _configure_reportlab()
     fonts = fonts or chain()
-    flow = story(layout, ctx, fonts, compiled)
+    flow = story(layout, ctx, fonts)
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=g.LEFT_MM * mm, rightMargin=g.RIGHT_MM * mm,
                           topMargin=g.TOP_MM * mm, bottomMargin=g.BOTTOM_MM * mm, title=title, author="jiugai",

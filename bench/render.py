@@ -1,0 +1,75 @@
+"""Benchmark of `render` (issue 3): median in-process time per document and format, beside the raw
+libraries in the same run — docxtpl (load, render, save of the same template) and reportlab
+(build of the same story, without the PDF/A pass). Run: make bench
+"""
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from docxtpl import DocxTemplate  # noqa: E402
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.platypus import SimpleDocTemplate  # noqa: E402
+
+from service.adapters.reader import open_package  # noqa: E402
+from service.documents import render  # noqa: E402
+from service.domain.documents import document_number, kinds  # noqa: E402
+from service.domain.documents.common import Issue  # noqa: E402
+from service.domain.ruleset import choose  # noqa: E402
+from service.render import pdf as pdfmod  # noqa: E402
+from service.render.fonts import SERIF, chain  # noqa: E402
+from service.render.layouts import LAYOUTS  # noqa: E402
+from service.resources import templates  # noqa: E402
+from service.services import checker  # noqa: E402
+
+CASES = {"notice": "declaration", "acceptance-certificate": "acceptance", "handover-record": "handover"}
+
+
+def median_time(fn, runs: int = 15) -> float:
+    fn()
+    fn()
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    c = checker()
+    t0 = time.perf_counter()
+    chain()
+    print(f"font chain registration (once per process): {(time.perf_counter() - t0) * 1000:.0f} ms")
+    print(f"{'document':24} {'fmt':5} {'jiugai ms':>10} {'raw ms':>8} {'ratio':>6}")
+    for kind_name, stage in CASES.items():
+        with open_package(ROOT / "fixtures" / "examples" / stage) as package:
+            report = c.check(package)
+            kind = kinds()[kind_name]
+            ctx = kind.context(package.data, report, choose(c.rulesets, 2020), Issue(document_number(kind, package.sha256), "http://127.0.0.1:8000"))
+            template = templates() / f"{kind_name}.docx"
+
+            def raw_docx():
+                tpl = DocxTemplate(str(template))
+                tpl.render(ctx, autoescape=True)
+                tpl.save(io.BytesIO())
+
+            def raw_pdf():
+                pdfmod._configure_reportlab()
+                doc = SimpleDocTemplate(io.BytesIO(), pagesize=A4, invariant=1, initialFontName=SERIF)
+                doc.build(pdfmod.story(LAYOUTS[kind_name], ctx, chain()))
+
+            for fmt, raw in (("docx", raw_docx), ("pdf", raw_pdf)):
+                ours = median_time(lambda: render(kind_name, fmt, package, report, c))
+                base = median_time(raw)
+                print(f"{kind_name:24} {fmt:5} {ours * 1000:10.1f} {base * 1000:8.1f} {ours / base:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,13 @@ from service.services import checker as _checker
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 STAGES = ("declaration", "acceptance", "handover")
+
+
+def unavailable(reason: str) -> None:
+    """Skip a test whose outside tool is missing, saying why; on CI (JIUGAI_STRICT=1) fail instead."""
+    if os.environ.get("JIUGAI_STRICT") == "1":
+        pytest.fail(f"required on CI but missing: {reason}")
+    pytest.skip(reason)
 
 
 def fixture_cases() -> list[tuple[str, Path, Path | None]]:

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from conftest import FIXTURES
+from conftest import FIXTURES, unavailable
 from pdftools import EXTB_MISSING, PREFLIGHT_MISSING, extension_b_font, preflight, preflight_classpath
 from service.adapters.reader import open_package
 from service.documents import Blocked, render
@@ -29,7 +29,7 @@ NEEDS_EXTB = {"declaration/huilongmiaoqian-valid", "handover/huilongmiaoqian-val
 @lru_cache(maxsize=None)
 def rendered(kind: str, folder: str, fmt: str):
     if fmt == "pdf" and folder in NEEDS_EXTB and not extension_b_font():
-        pytest.skip(EXTB_MISSING)
+        unavailable(EXTB_MISSING)
     with open_package(FIXTURES / folder) as package:
         report = checker().check(package)
         return render(kind, fmt, package, report, checker()), package.data
@@ -181,7 +181,7 @@ def test_no_pdf_page_is_empty(kind, folder):
 @pytest.mark.parametrize("kind,folder", [(k, f) for k, fs in VALID.items() for f in fs])
 def test_every_pdf_passes_preflight_as_pdf_a_1b(kind, folder):
     if not preflight_classpath():
-        pytest.skip(PREFLIGHT_MISSING)
+        unavailable(PREFLIGHT_MISSING)
     valid, report = preflight(rendered(kind, folder, "pdf")[0].data)
     assert valid, report
 

@@ -13,7 +13,7 @@ from docx import Document
 from docxtpl import DocxTemplate
 from pypdf import PdfReader
 
-from conftest import FIXTURES
+from conftest import FIXTURES, unavailable
 from pdftools import EXTB_MISSING, extension_b_font
 from service.cli import main
 from service.domain.package import Package
@@ -99,7 +99,7 @@ def test_hostile_text_survives_in_word(capsys, tmp_path):
 
 def test_hostile_text_survives_in_pdf(capsys, tmp_path):
     if not extension_b_font():
-        pytest.skip(EXTB_MISSING)
+        unavailable(EXTB_MISSING)
     out = tmp_path / "notice.pdf"
     assert run(capsys, "render", "notice", str(hostile_package(tmp_path)), "-o", str(out))[0] == 0
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(str(out)).pages))

@@ -32,6 +32,7 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
 bench: install-test
 	$(BIN)/python bench/check.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/bag.py
 
 # Extract the messages marked in the code and merge them into both catalogues.
 messages: install

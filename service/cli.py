@@ -29,6 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("package")
     render.add_argument("-o", "--output", required=True)
     render.add_argument("--lang", choices=tuple(LANGUAGES), default="zh")
+    bag = sub.add_parser("bag", help="build the archive handover bundle (BagIt) of a project's packages")
+    bag.add_argument("packages", nargs="+")
+    bag.add_argument("-o", "--output", required=True)
+    bag.add_argument("--lang", choices=tuple(LANGUAGES), default="zh")
     return parser
 
 
@@ -101,7 +105,42 @@ def cmd_render(args) -> int:
     return EXIT_VALID
 
 
+def cmd_bag(args) -> int:
+    """Write the handover bundle; exit 0 written, 1 not a complete valid project (reasons on stderr), 2 unreadable."""
+    import contextlib
+    from pathlib import Path
+
+    from service.adapters.files import atomic_write
+    from service.adapters.reader import PackageError, open_package
+    from service.archive.bag import BagRefused, build
+    from service.render.fonts import MissingGlyph
+    from service.services import checker
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".zip" or not out.parent.is_dir():
+        _fail(render_text(N_("the output must be a .zip in an existing folder, not “{name}”"), args.lang, name=str(out)))
+        return EXIT_UNREADABLE
+    try:
+        with contextlib.ExitStack() as stack:
+            packages = [stack.enter_context(open_package(p)) for p in args.packages]
+            bundle = build([(p, checker().check(p)) for p in packages], checker())
+    except PackageError as exc:
+        _fail(render_msg(exc.message, args.lang))
+        return EXIT_UNREADABLE
+    except BagRefused as exc:
+        _fail(render_text(N_("the packages do not make a complete, valid project:"), args.lang))
+        for reason in exc.reasons:
+            print(f"  {render_msg(reason, args.lang)}", file=sys.stderr)
+        return EXIT_INVALID
+    except MissingGlyph as exc:
+        _fail(str(exc))
+        return EXIT_INVALID
+    atomic_write(out, bundle.data)
+    print(f"{out}  sha256 {bundle.sha256}")
+    return EXIT_VALID
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `jiugai` console script."""
     args = _parser().parse_args(argv)
-    return {"check": cmd_check, "render": cmd_render}[args.command](args)
+    return {"check": cmd_check, "render": cmd_render, "bag": cmd_bag}[args.command](args)

@@ -15,7 +15,7 @@ from service.render.layouts import LAYOUTS, TEMPLATE_TITLES  # noqa: E402
 
 
 def main() -> None:
-    for kind, layout in LAYOUTS.items():
+    for kind, layout in ((k, LAYOUTS[k]) for k in TEMPLATE_TITLES):
         (HERE / f"{kind}.docx").write_bytes(build(layout, TEMPLATE_TITLES[kind]))
         print(f"templates/{kind}.docx")
 

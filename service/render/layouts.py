@@ -116,6 +116,15 @@ HANDOVER = (
     Signature(("{{ date_text }}",)),
 )
 
-LAYOUTS = {"notice": NOTICE, "acceptance-certificate": CERTIFICATE, "handover-record": HANDOVER}
+FOUR_PROPERTY = (
+    Title("{{ title }}"),
+    Para("{{ intro }}"),
+    Table("checks", (Column("检测项目", 16, "{{ r.prop }}", "center"), Column("检测对象", 62, "{{ r.item }}"),
+                     Column("结果", 12, "{{ r.result }}", "center"), Column("说明", 66, "{{ r.detail }}")), font_pt=9),
+    Signature(("{{ date_text }}",)),
+)
+
+LAYOUTS = {"notice": NOTICE, "acceptance-certificate": CERTIFICATE, "handover-record": HANDOVER,
+           "four-property-check": FOUR_PROPERTY}
 # The title a template file carries in its properties (a generated document gets its own).
 TEMPLATE_TITLES = {"notice": "改造方案公示", "acceptance-certificate": "联合竣工验收证书", "handover-record": "档案移交书"}

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -11,14 +12,53 @@ class Settings:
     """What a deployment may set; `from_env` reads the JIUGAI_* variables."""
 
     data_dir: Path = Path("var")
+    database_url: str = ""  # empty: SQLite in the data dir
+    database_schema: str | None = None  # PostgreSQL schema (tests use one each)
     public_url: str = "http://127.0.0.1:8000"
     fonds: str = "J001"  # 全宗号 of the archive that receives the files (DA/T 22)
+    secret_key: str = ""
+    max_upload_bytes: int = 200 << 20
+    token_days: int = 90
+    blob_store: str = "local"  # or "database"
+    queue_url: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, SQLite in the data dir unless JIUGAI_DATABASE_URL says otherwise."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'jiugai.sqlite3').resolve()}"
 
     @classmethod
     def from_env(cls, environ=os.environ) -> "Settings":
-        """Settings from JIUGAI_DATA_DIR, JIUGAI_PUBLIC_URL and JIUGAI_FONDS."""
+        """Settings from the JIUGAI_* variables."""
+        data_dir = Path(environ.get("JIUGAI_DATA_DIR", "var")).resolve()
         return cls(
-            data_dir=Path(environ.get("JIUGAI_DATA_DIR", "var")),
+            data_dir=data_dir,
+            database_url=environ.get("JIUGAI_DATABASE_URL", ""),
+            database_schema=environ.get("JIUGAI_DATABASE_SCHEMA") or None,
             public_url=environ.get("JIUGAI_PUBLIC_URL", cls.public_url),
             fonds=environ.get("JIUGAI_FONDS", cls.fonds),
+            secret_key=environ.get("JIUGAI_SECRET_KEY", ""),
+            max_upload_bytes=int(environ.get("JIUGAI_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
+            token_days=int(environ.get("JIUGAI_TOKEN_DAYS", cls.token_days)),
+            blob_store=environ.get("JIUGAI_BLOB_STORE", cls.blob_store),
+            queue_url=environ.get("JIUGAI_QUEUE_URL", ""),
         )
+
+    def session_secret(self) -> str:
+        """JIUGAI_SECRET_KEY, else a key generated once and kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            try:  # two workers starting at once: the first one writes, both read the same key
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as f:
+                    f.write(secrets.token_hex(32))
+                    f.flush()
+                    os.fsync(f.fileno())
+        return path.read_text().strip()

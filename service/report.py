@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.domain.findings import Finding, Report
+from service.domain.findings import Finding, Msg, Report
 from service.i18n import gettext as _, render
 
 
@@ -36,3 +36,27 @@ def to_text(report: Report, lang: str = "zh") -> str:
     for key, value in report.computed.items():
         lines.append(f"  {key}: {value}")
     return "\n".join(lines)
+
+
+def _msg_record(message: Msg) -> dict:
+    return {"msgid": message.msgid,
+            "params": {k: (_msg_record(v) if isinstance(v, Msg) else v) for k, v in message.params.items()}}
+
+
+def _msg_from(record: dict) -> Msg:
+    return Msg(record["msgid"], {k: (_msg_from(v) if isinstance(v, dict) and "msgid" in v else v)
+                                 for k, v in record["params"].items()})
+
+
+def to_record(report: Report) -> dict:
+    """The report as JSON data that keeps every message translatable (msgid and parameters)."""
+    return {"stage": report.stage, "project": report.project, "ruleset": report.ruleset, "computed": report.computed,
+            "findings": [{"rule": f.rule, "severity": f.severity, "path": f.path, "clause": f.clause,
+                          "message": _msg_record(f.message)} for f in report.findings]}
+
+
+def from_record(record: dict) -> Report:
+    """The report stored by `to_record`."""
+    return Report(record["stage"], record["project"], record["ruleset"],
+                  [Finding(f["rule"], f["severity"], f["path"], _msg_from(f["message"]), f["clause"]) for f in record["findings"]],
+                  record["computed"])

@@ -49,7 +49,7 @@ def unpack(data: bytes, where: Path) -> Path:
 def test_bagit_validator_accepts_the_bundle(tmp_path):
     bag = bagit.Bag(str(unpack(example_bag(), tmp_path)))
     bag.validate()
-    assert bag.version == "1.0"
+    assert bag.version_info == (1, 0)
     assert bag.info["External-Identifier"] == "XC-2020-007"
     assert bag.info["Source-Organization"] == "下城区人民政府朝晖街道办事处"
     assert bag.info["Bagging-Date"] == "2021-03-01"

@@ -45,7 +45,7 @@ class Checker:
         findings += self.schema.findings(doc, stage)
         ctx = Context(package, ruleset, self.calendar, _inspector(package), history)
         for rule in RULES:
-            if rule.stage is not None and rule.stage != stage:
+            if not rule.applies_to(stage):
                 continue
             severity = rule.offline_severity if history is None and rule.offline_severity else rule.severity
             clause = ruleset.clause(rule.id)

@@ -3,7 +3,7 @@
 A later plan's rule set changes thresholds and texts (schemas/rulesets/), not this list;
 a new rule is a function in the module of its stage and a line here.
 """
-from service.domain.rules import acceptance, consent, eligibility, funding, handover, notice, plan, structure
+from service.domain.rules import acceptance, consent, consistency, eligibility, funding, handover, notice, plan, structure
 from service.domain.rules.base import Context, History, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -16,6 +16,7 @@ RULES: tuple[Rule, ...] = (
     + funding.RULES
     + acceptance.RULES
     + handover.RULES
+    + consistency.RULES
 )
 
 __all__ = ["RULES", "Context", "History", "Rule"]

@@ -40,15 +40,21 @@ class Context:
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule of rules.md: its id, severity, the stage it applies to (None: every stage)."""
+    """A rule of rules.md: its id, severity, the stage(s) it applies to (None: every stage)."""
 
     id: str
     severity: str
-    stage: str | None
+    stage: str | tuple[str, ...] | None
     check: Callable[[Context], Iterable[Raw]]
     # Severity when no service history is at hand (the command line): a rule that needs the
     # history cannot fail a stand-alone check, only warn that it could not verify.
     offline_severity: str | None = None
+
+    def applies_to(self, stage: str | None) -> bool:
+        """Whether the rule checks packages of this stage."""
+        if self.stage is None:
+            return True
+        return stage in (self.stage if isinstance(self.stage, tuple) else (self.stage,))
 
 
 def attachment_index(doc: Any) -> dict[str, tuple[int, dict]]:

@@ -1,0 +1,147 @@
+"""Users, roles and API tokens: passwords under a slow hash, tokens stored only as digests."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from service.audit import append
+from service.db import models as m
+from service.runtime import Runtime
+
+ROLES = ("street", "clerk", "archivist", "admin")
+TOKEN_PREFIX = "jg_"
+LOCK_AFTER, LOCK_MINUTES = 5, 15
+
+
+class AccountError(ValueError):
+    """A user or token request that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: the user as the rest of the service needs to know them."""
+
+    id: int
+    name: str
+    role: str
+    street: str | None
+
+
+def now() -> datetime:
+    """The current time, UTC."""
+    return datetime.now(timezone.utc)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite gives back naive datetimes; they were stored as UTC.
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def add_user(rt: Runtime, name: str, role: str, street: str | None, password: str | None, actor: str = "cli") -> Principal:
+    """Create a user; a street user must name its street, other roles must not."""
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+    if (role == "street") != bool(street):
+        raise AccountError("a street user needs --street, and only a street user has one")
+    if not name or len(name) > 80:
+        raise AccountError("a user name has 1 to 80 characters")
+    with rt.writing() as s:
+        if s.scalar(select(m.User).where(m.User.name == name)):
+            raise AccountError(f"the user {name} exists already")
+        user = m.User(name=name, role=role, street=street, disabled=False, failed_logins=0, created_at=now(),
+                      password_hash=generate_password_hash(password) if password else None)
+        s.add(user)
+        s.flush()
+        append(s, actor, "user.add", name, {"role": role, "street": street})
+        return Principal(user.id, name, role, street)
+
+
+def disable_user(rt: Runtime, name: str, actor: str = "cli") -> None:
+    """Take a user's access away at once: sign-in and every token stop working."""
+    with rt.writing() as s:
+        user = s.scalar(select(m.User).where(m.User.name == name))
+        if user is None:
+            raise AccountError(f"no user {name}")
+        user.disabled = True
+        append(s, actor, "user.disable", name, {})
+
+
+def create_token(rt: Runtime, name: str, actor: str = "cli") -> str:
+    """A new API token for the user, returned once; only its digest is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with rt.writing() as s:
+        user = s.scalar(select(m.User).where(m.User.name == name))
+        if user is None or user.disabled:
+            raise AccountError(f"no active user {name}")
+        s.add(m.Token(user_id=user.id, digest=_digest(token), prefix=token[:10], created_at=now(),
+                      expires_at=now() + timedelta(days=rt.settings.token_days)))
+        append(s, actor, "token.create", name, {"prefix": token[:10]})
+    return token
+
+
+def revoke_token(rt: Runtime, token_or_prefix: str, actor: str = "cli") -> int:
+    """Revoke a token given whole or by its first 10 characters; return how many were revoked."""
+    with rt.writing() as s:
+        query = select(m.Token).where(m.Token.revoked_at.is_(None))
+        if len(token_or_prefix) > 10:
+            query = query.where(m.Token.digest == _digest(token_or_prefix))
+        else:
+            query = query.where(m.Token.prefix == token_or_prefix)
+        tokens = list(s.scalars(query))
+        for t in tokens:
+            t.revoked_at = now()
+            append(s, actor, "token.revoke", t.prefix, {})
+        if not tokens:
+            raise AccountError("no such token")
+        return len(tokens)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def by_token(rt: Runtime, token: str) -> Principal | None:
+    """The active user a bearer token belongs to, or None (unknown, revoked, expired, disabled)."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    with rt.reading() as s:
+        row = s.execute(select(m.Token, m.User).join(m.User, m.User.id == m.Token.user_id)
+                        .where(m.Token.digest == _digest(token))).first()
+    if row is None:
+        return None
+    t, user = row
+    if t.revoked_at is not None or _aware(t.expires_at) <= now() or user.disabled:
+        return None
+    return Principal(user.id, user.name, user.role, user.street)
+
+
+def by_password(rt: Runtime, name: str, password: str) -> Principal | None:
+    """The user if the password is right; repeated failures lock the account for a while."""
+    with rt.writing() as s:
+        user = s.scalar(select(m.User).where(m.User.name == name))
+        if user is None or user.disabled or user.password_hash is None:
+            generate_password_hash(password)  # the same work either way: a timing says nothing
+            return None
+        if user.locked_until is not None and _aware(user.locked_until) > now():
+            return None
+        if not check_password_hash(user.password_hash, password):
+            user.failed_logins += 1
+            if user.failed_logins >= LOCK_AFTER:
+                user.locked_until = now() + timedelta(minutes=LOCK_MINUTES)
+                user.failed_logins = 0
+                append(s, name, "user.locked", name, {})
+            return None
+        user.failed_logins, user.locked_until = 0, None
+        return Principal(user.id, user.name, user.role, user.street)
+
+
+def principal(rt: Runtime, user_id: int) -> Principal | None:
+    """The active user with this id, or None."""
+    with rt.reading() as s:
+        user = s.get(m.User, user_id)
+    return None if user is None or user.disabled else Principal(user.id, user.name, user.role, user.street)

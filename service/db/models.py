@@ -1,0 +1,122 @@
+"""The tables: users and tokens, packages and their files, documents, decisions, receipts, audit."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # street, clerk, archivist, admin
+    street: Mapped[str | None] = mapped_column(String(80))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Token(Base):
+    __tablename__ = "tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the token; the token itself is never stored
+    prefix: Mapped[str] = mapped_column(String(16))  # the first characters, to name a token when revoking it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PackageRow(Base):
+    __tablename__ = "packages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Text: a rejected package may carry any value here, and it is stored all the same.
+    project_code: Mapped[str] = mapped_column(Text, index=True)
+    stage: Mapped[str] = mapped_column(Text)
+    street: Mapped[str] = mapped_column(Text, index=True)
+    community: Mapped[str] = mapped_column(Text)
+    plan_year: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # accepted, rejected
+    submitted_on: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    package_sha256: Mapped[str] = mapped_column(String(64))  # of package.json
+    upload_sha256: Mapped[str] = mapped_column(String(64))  # of the upload as received
+    report: Mapped[dict] = mapped_column(JSON)
+    project: Mapped[dict] = mapped_column(JSON)
+    __table_args__ = (Index("ix_packages_project_stage", "project_code", "stage", "status"),)
+
+
+class PackageFile(Base):
+    __tablename__ = "package_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    attachment_id: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    format: Mapped[str] = mapped_column(String(8))
+    number: Mapped[str] = mapped_column(String(40), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (UniqueConstraint("package_id", "kind", "format"),)
+
+
+class Approval(Base):
+    __tablename__ = "approvals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
+    approved: Mapped[bool] = mapped_column(Boolean)
+    plan_year: Mapped[int | None] = mapped_column(Integer)
+    approved_budget_yuan: Mapped[str | None] = mapped_column(String(20))
+    remark: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Receipt(Base):
+    __tablename__ = "receipts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_code: Mapped[str] = mapped_column(Text, unique=True)
+    receiver: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[str] = mapped_column(String(10))
+    handover_package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Blob(Base):
+    """Blob contents when they live in the database (JIUGAI_BLOB_STORE=database)."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(JSON)
+    prev_digest: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,64 @@
+"""The running application's parts (database, blob store, checker), built from the settings."""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.config import Settings
+from service.db import models as m
+from service.db.engine import make_engine, migrate, writer
+from service.domain.check import Checker
+from service.services import checker
+from service.storage import LocalBlobStore
+
+
+@dataclass
+class Runtime:
+    """What the web app, the CLI and the jobs share; one per process."""
+
+    settings: Settings
+    engine: Engine
+    blobs: LocalBlobStore
+    checker: Checker
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, migrate_db: bool = True) -> "Runtime":
+        """Connect (and migrate) the database and open the blob store."""
+        settings = settings or Settings.from_env()
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.sqlalchemy_url, settings.database_schema)
+        if migrate_db:
+            migrate(engine)
+        if settings.blob_store == "database":
+            from service.storage_db import DatabaseBlobStore
+
+            blobs = DatabaseBlobStore(engine, settings.data_dir / "blob-cache")
+        else:
+            blobs = LocalBlobStore(settings.data_dir / "blobs")
+        return cls(settings, engine, blobs, checker())
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for queries."""
+        with sessionmaker(self.engine, expire_on_commit=False)() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session whose transaction writes: committed at the end of the block, or not at all."""
+        with sessionmaker(writer(self.engine), expire_on_commit=False)() as session, session.begin():
+            yield session
+
+    def clean_up(self) -> int:
+        """Remove what a crash left behind: temporary files and blobs no row refers to."""
+        with self.reading() as s:
+            referenced = set(s.scalars(select(m.PackageFile.sha256)))
+            referenced |= set(s.scalars(select(m.PackageRow.upload_sha256)))
+            referenced |= set(s.scalars(select(m.PackageRow.package_sha256)))
+            referenced |= set(s.scalars(select(m.DocumentRow.sha256)))
+        return self.blobs.clean(referenced)

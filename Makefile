@@ -47,12 +47,12 @@ templates: install
 samples: install
 	$(BIN)/python -m service.samples var/samples
 
-# Rebuild the lock files from the ranges in pyproject.toml (needs network).
+# Rebuild the lock files from the ranges in pyproject.toml (needs the package index).
 lock:
 	rm -rf /tmp/jiugai-lock && $(PYTHON) -m venv /tmp/jiugai-lock
-	/tmp/jiugai-lock/bin/pip install -q . hatchling
-	/tmp/jiugai-lock/bin/pip freeze --exclude jiugai --exclude pip > requirements.lock.new
-	@echo "review requirements.lock.new and move it into place"
+	/tmp/jiugai-lock/bin/pip install -q hatchling editables babel
+	/tmp/jiugai-lock/bin/pip install -q --no-build-isolation -e '.[test]'
+	/tmp/jiugai-lock/bin/python tools/lock.py
 
 clean:
 	rm -rf $(VENV) var build dist *.egg-info

@@ -42,6 +42,11 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
 
 
+def iso(value: datetime) -> str:
+    """A stored time as ISO 8601 in UTC, whichever database kept it."""
+    return _aware(value).astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
 def add_user(rt: Runtime, name: str, role: str, street: str | None, password: str | None, actor: str = "cli") -> Principal:
     """Create a user; a street user must name its street, other roles must not."""
     if role not in ROLES:

@@ -61,4 +61,10 @@ class Runtime:
             referenced |= set(s.scalars(select(m.PackageRow.upload_sha256)))
             referenced |= set(s.scalars(select(m.PackageRow.package_sha256)))
             referenced |= set(s.scalars(select(m.DocumentRow.sha256)))
-        return self.blobs.clean(referenced)
+        import shutil
+
+        uploads = self.settings.data_dir / "tmp-uploads"
+        leftovers = list(uploads.iterdir()) if uploads.is_dir() else []
+        for folder in leftovers:  # uploads a killed worker was still receiving
+            shutil.rmtree(folder, ignore_errors=True)
+        return len(leftovers) + self.blobs.clean(referenced)

@@ -50,6 +50,10 @@ class PackageError(Exception):
         self.message = Msg(msgid, params)
 
 
+class PackageTooLarge(PackageError):
+    """The package is over a limit (entries, unpacked size): HTTP 413 rather than 400."""
+
+
 def parse_json(raw: bytes) -> object:
     """package.json's bytes as data: UTF-8 (a BOM is fine), numbers with decimals as Decimal."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -94,7 +98,7 @@ def open_package(source: str | os.PathLike, limits: Limits | None = None) -> Ite
 
 def _read_capped(path: Path, limits: Limits) -> bytes:
     if path.stat().st_size > limits.max_json_bytes:
-        raise PackageError(N_("package.json is larger than {limit} bytes"), limit=limits.max_json_bytes)
+        raise PackageTooLarge(N_("package.json is larger than {limit} bytes"), limit=limits.max_json_bytes)
     return path.read_bytes()
 
 
@@ -113,7 +117,7 @@ def _from_directory(root: Path, limits: Limits, source: str) -> Package:
             rel = unicodedata.normalize("NFC", full.relative_to(root).as_posix())
             files[rel] = full
             if len(files) > limits.max_entries:
-                raise PackageError(N_("the package holds more than {limit} files"), limit=limits.max_entries)
+                raise PackageTooLarge(N_("the package holds more than {limit} files"), limit=limits.max_entries)
     return Package(parse_json(raw), raw, files, source)
 
 
@@ -160,7 +164,7 @@ def _extract(path: Path, dest: Path, limits: Limits) -> None:
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.max_entries:
-            raise PackageError(N_("the zip holds more than {limit} entries"), limit=limits.max_entries)
+            raise PackageTooLarge(N_("the zip holds more than {limit} entries"), limit=limits.max_entries)
         seen: set[str] = set()
         budget = limits.max_total_bytes
         for info in infos:
@@ -187,13 +191,13 @@ def _extract(path: Path, dest: Path, limits: Limits) -> None:
 def _copy_entry(archive, info, target: Path, budget: int, limits: Limits, name: str) -> int:
     # Stream the entry and count what really comes out: a header's declared size can lie.
     if info.file_size > budget:
-        raise PackageError(N_("the zip unpacks to more than {limit} bytes"), limit=limits.max_total_bytes)
+        raise PackageTooLarge(N_("the zip unpacks to more than {limit} bytes"), limit=limits.max_total_bytes)
     try:
         with archive.open(info) as src, open(target, "xb") as out:
             while chunk := src.read(_CHUNK):
                 budget -= len(chunk)
                 if budget < 0:
-                    raise PackageError(N_("the zip unpacks to more than {limit} bytes"), limit=limits.max_total_bytes)
+                    raise PackageTooLarge(N_("the zip unpacks to more than {limit} bytes"), limit=limits.max_total_bytes)
                 out.write(chunk)
     except FileExistsError:
         raise PackageError(N_("the zip holds “{name}” twice"), name=name) from None

@@ -1,0 +1,39 @@
+"""`jiugai backup OUT` and `jiugai restore IN`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from service.cli.common import EXIT_INVALID, EXIT_VALID, fail
+
+
+def backup(args) -> int:
+    """Write the backup atomically."""
+    from service.adapters.files import atomic_write
+    from service.backup import backup as make
+    from service.runtime import Runtime
+
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        fail(f"the folder {out.parent} does not exist")
+        return EXIT_INVALID
+    atomic_write(out, make(Runtime.open()))
+    print(f"{out} written")
+    return EXIT_VALID
+
+
+def restore(args) -> int:
+    """Restore a backup into the (empty) configured database and data directory."""
+    from service.backup import BackupError, restore as apply
+    from service.runtime import Runtime
+
+    source = Path(args.input)
+    if not source.is_file():
+        fail(f"{source} does not exist")
+        return EXIT_INVALID
+    try:
+        counts = apply(Runtime.open(), source.read_bytes())
+    except BackupError as exc:
+        fail(str(exc))
+        return EXIT_INVALID
+    print("restored: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return EXIT_VALID

@@ -1,0 +1,48 @@
+"""`jiugai render`: a document from a package."""
+from __future__ import annotations
+
+import json
+import sys
+
+from service.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, Msg, N_, fail, render_msg, render_text
+
+
+def run(args) -> int:
+    """Write one document; exit 0 written, 1 blocked (reasons on stderr, nothing written), 2 unreadable."""
+    from pathlib import Path
+
+    from service.adapters.files import atomic_write
+    from service.adapters.reader import PackageError, open_package
+    from service.documents import Blocked, render
+    from service.render.fonts import MissingGlyph
+    from service.services import checker
+
+    out = Path(args.output)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("docx", "pdf"):
+        fail(render_text(N_("the output must end in .docx or .pdf, not “{name}”"), args.lang, name=out.name))
+        return EXIT_UNREADABLE
+    if not out.parent.is_dir():
+        fail(render_text(N_("the folder {folder} does not exist"), args.lang, folder=str(out.parent)))
+        return EXIT_UNREADABLE
+    try:
+        with open_package(args.package) as package:
+            report = checker().check(package)
+            document = render(args.document, fmt, package, report, checker())
+    except PackageError as exc:
+        fail(render_msg(exc.message, args.lang))
+        return EXIT_UNREADABLE
+    except Blocked as exc:
+        from service.domain.documents import NAMES
+
+        fail(render_text(N_("the {document} cannot be issued from this package:"), args.lang, document=Msg(NAMES[args.document])))
+        for f in exc.findings:
+            print(f"  {f.rule} {f.path or '/'} [{f.clause}] {render_msg(f.message, args.lang)}", file=sys.stderr)
+        return EXIT_INVALID
+    except MissingGlyph as exc:
+        fail(render_text(N_("no font can draw the character {char} (U+{code}): add a font that has it to JIUGAI_PDF_FALLBACK_FONTS"),
+                          args.lang, char=exc.char, code=f"{ord(exc.char):04X}"))
+        return EXIT_INVALID
+    atomic_write(out, document.data)
+    print(f"{out}  {document.number}")
+    return EXIT_VALID

@@ -1,0 +1,112 @@
+"""The district's decisions and the archive's side: plan approvals, bundles, receipts."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from service.accounts import Principal, now
+from service.archive.bag import Bundle, build
+from service.audit import append
+from service.db import models as m
+from service.domain.archive import STAGE_ORDER
+from service.runtime import Runtime
+from service.submissions import Forbidden, NotFound, Stored, get, load, report_of
+
+_MONEY = re.compile(r"(0|[1-9][0-9]*)\.[0-9]{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class Conflict(Exception):
+    """The request does not fit the state of things (the message says why)."""
+
+
+def approve(rt: Runtime, user: Principal, package_id: int, body: dict) -> m.Approval:
+    """Record the district's decision on an accepted declaration (计划确定); the newest counts."""
+    if user.role != "clerk":
+        raise Forbidden("only a clerk records the district's decision")
+    stored = get(rt, user, package_id)
+    if stored.row.stage != "declaration" or stored.row.status != "accepted":
+        raise Conflict("a decision is recorded on an accepted declaration only")
+    approved = body.get("approved")
+    budget = body.get("approved_budget_yuan")
+    if not isinstance(approved, bool):
+        raise ValueError("'approved' must be true or false")
+    if budget is not None and not (isinstance(budget, str) and _MONEY.fullmatch(budget)):
+        raise ValueError("'approved_budget_yuan' must be yuan with two decimals, such as \"1200000.00\"")
+    if approved and budget is None:
+        raise ValueError("an approval names the approved budget ('approved_budget_yuan')")
+    remark = body.get("remark", "")
+    if not isinstance(remark, str) or len(remark) > 2000:
+        raise ValueError("'remark' must be text of at most 2000 characters")
+    with rt.writing() as s:
+        row = m.Approval(package_id=package_id, approved=approved, plan_year=stored.row.plan_year,
+                         approved_budget_yuan=f"{Decimal(budget):.2f}" if budget else None, remark=remark,
+                         decided_by=user.id, decided_at=now())
+        s.add(row)
+        s.flush()
+        append(s, user.name, "declaration.decide", f"package/{package_id}",
+               {"approved": approved, "budget": row.approved_budget_yuan, "plan_year": row.plan_year})
+    return row
+
+
+def current_packages(rt: Runtime, code: str) -> dict[str, m.PackageRow]:
+    """The newest accepted package of each stage of a project."""
+    with rt.reading() as s:
+        rows = s.scalars(select(m.PackageRow).where(m.PackageRow.project_code == code, m.PackageRow.status == "accepted")
+                         .order_by(m.PackageRow.id.desc()))
+        current: dict[str, m.PackageRow] = {}
+        for row in rows:
+            current.setdefault(row.stage, row)
+    return current
+
+
+def bundle(rt: Runtime, user: Principal, code: str) -> Bundle:
+    """The handover bundle of a project; raises Forbidden, NotFound, BagRefused."""
+    if user.role not in ("archivist", "clerk"):
+        raise Forbidden("bundles are for archivists and clerks")
+    current = current_packages(rt, code)
+    if not current:
+        raise NotFound(code)
+    pairs = []
+    for stage in STAGE_ORDER:
+        if stage in current:
+            stored = get(rt, user, current[stage].id)
+            pairs.append((load(rt, stored), report_of(stored)))
+    result = build(pairs, rt.checker, rt.settings)
+    with rt.writing() as s:
+        append(s, user.name, "bundle.download", f"project/{code}", {"sha256": result.sha256})
+    return result
+
+
+def receipt(rt: Runtime, user: Principal, code: str, body: dict) -> tuple[m.Receipt, bool]:
+    """Record that the archive received a project's handover; (receipt, created). Idempotent."""
+    if user.role != "archivist":
+        raise Forbidden("only an archivist records a receipt")
+    receiver, date = body.get("receiver"), body.get("date")
+    if not isinstance(receiver, str) or not receiver.strip() or len(receiver) > 200:
+        raise ValueError("'receiver' must name who received the files")
+    if not isinstance(date, str) or not _DATE.fullmatch(date):
+        raise ValueError("'date' must be a date written YYYY-MM-DD")
+    handover = current_packages(rt, code).get("handover")
+    if handover is None:
+        raise Conflict(f"project {code} has no accepted handover package to receive")
+    try:
+        with rt.writing() as s:
+            existing = s.scalar(select(m.Receipt).where(m.Receipt.project_code == code))
+            if existing is not None:
+                return existing, False
+            row = m.Receipt(project_code=code, receiver=receiver.strip(), received_on=date, handover_package_id=handover.id,
+                            recorded_by=user.id, recorded_at=now())
+            s.add(row)
+            s.flush()
+            append(s, user.name, "handover.receive", f"project/{code}", {"receiver": row.receiver, "date": date})
+        return row, True
+    except IntegrityError:  # recorded by a concurrent request: that one stands
+        with rt.reading() as s:
+            return s.scalar(select(m.Receipt).where(m.Receipt.project_code == code)), False
+
+
+__all__ = ["Conflict", "approve", "bundle", "receipt", "current_packages", "Stored"]

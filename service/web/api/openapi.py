@@ -1,0 +1,102 @@
+"""GET /api/v1/openapi.json: the API described as OpenAPI 3.1."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from service import __version__
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _op(summary: str, responses: dict, *, params=(), body=None, security=True, tags=("packages",)) -> dict:
+    op = {"summary": summary, "tags": list(tags), "parameters": list(params), "responses": responses}
+    if body:
+        op["requestBody"] = body
+    if not security:
+        op["security"] = []
+    return op
+
+
+def _path_param(name: str, schema: dict) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+ZIP_BODY = {"required": True, "content": {
+    "application/zip": {"schema": {"type": "string", "format": "binary"}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {"package": {"type": "string", "format": "binary"}},
+                                       "required": ["package"]}}}}
+JSON_OK = {"content": {"application/json": {"schema": {"type": "object"}}}}
+PACKAGE_ID = _path_param("package_id", {"type": "integer", "minimum": 1})
+CODE = _path_param("code", {"type": "string", "pattern": "^[A-Z]{2}-[0-9]{4}-[0-9]{3}$"})
+LANG = {"name": "lang", "in": "query", "required": False, "schema": {"enum": ["zh", "en"]}}
+
+
+def spec() -> dict:
+    """The OpenAPI document."""
+    errors = {str(s): _ERROR for s in (400, 401, 403, 404)}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "jiugai (旧改) API", "version": __version__,
+                 "description": "Renovation packages of the Xiacheng old-community programme: checks, documents, archive handover."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/check": {"post": _op("Check a package; stores nothing", {"200": JSON_OK, "413": _ERROR, "415": _ERROR, **errors},
+                                          params=[LANG], body={"required": True, "content": {**ZIP_BODY["content"],
+                                                               "application/json": {"schema": {"type": "object"}}}})},
+            "/api/v1/packages": {
+                "post": _op("Submit a package (street users); stored whatever the verdict",
+                            {"201": JSON_OK, "413": _ERROR, "415": _ERROR, **errors}, params=[LANG], body=ZIP_BODY),
+                "get": _op("Packages the caller may see, newest first", {"200": JSON_OK, **errors}, params=[
+                    {"name": k, "in": "query", "required": False, "schema": {"type": "string"}} for k in ("street", "stage", "status", "project")
+                ] + [{"name": "plan_year", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1800, "maximum": 2200}},
+                     {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                     {"name": "per_page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200}}]),
+            },
+            "/api/v1/packages/{package_id}": {"get": _op("One package: metadata, report, files", {"200": JSON_OK, **errors}, params=[PACKAGE_ID, LANG])},
+            "/api/v1/packages/{package_id}/files/{attachment_id}": {"get": _op(
+                "An attached file as uploaded", {"200": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}, **errors},
+                params=[PACKAGE_ID, _path_param("attachment_id", {"type": "string"})])},
+            "/api/v1/packages/{package_id}/documents/{document}.{format}": {"get": _op(
+                "A generated document (DOCX or PDF)", {"200": {"content": {"application/pdf": {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}},
+                                                        "409": _ERROR, **errors},
+                params=[PACKAGE_ID, _path_param("document", {"enum": ["notice", "acceptance-certificate", "handover-record"]}),
+                        _path_param("format", {"enum": ["docx", "pdf"]})], tags=("documents",))},
+            "/api/v1/packages/{package_id}/approval": {"post": _op(
+                "Record the district's decision on an accepted declaration (clerks)", {"201": JSON_OK, "409": _ERROR, **errors},
+                params=[PACKAGE_ID], body={"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["approved"], "properties": {
+                        "approved": {"type": "boolean"}, "approved_budget_yuan": {"type": "string", "pattern": "^(0|[1-9][0-9]*)\\.[0-9]{2}$"},
+                        "remark": {"type": "string", "maxLength": 2000}}}}}})},
+            "/api/v1/projects/{code}/bundle.zip": {"get": _op(
+                "The archive handover bundle (BagIt)", {"200": {"content": {"application/zip": {}}}, "409": _ERROR, **errors},
+                params=[CODE], tags=("archive",))},
+            "/api/v1/projects/{code}/receipt": {"post": _op(
+                "Record that the archive received the handover (idempotent)", {"200": JSON_OK, "201": JSON_OK, "409": _ERROR, **errors},
+                params=[CODE], body={"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["receiver", "date"], "properties": {
+                        "receiver": {"type": "string", "minLength": 1, "maxLength": 200}, "date": {"type": "string", "format": "date"}}}}}},
+                tags=("archive",))},
+            "/api/v1/verify/{key}": {"get": _op("Whether a document number or file SHA-256 was issued here",
+                                                {"200": JSON_OK, "404": _ERROR}, params=[_path_param("key", {"type": "string"})],
+                                                security=False, tags=("documents",))},
+            "/api/v1/health": {"get": _op("The service is up", {"200": JSON_OK}, security=False, tags=("service",))},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}}}},
+        },
+    }
+
+
+def document():
+    """Serve the OpenAPI document."""
+    return jsonify(spec())
+
+
+def health():
+    """A trivial endpoint: the service answers."""
+    return jsonify({"status": "ok"})

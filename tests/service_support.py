@@ -1,0 +1,130 @@
+"""Fixtures for the service tests: a runtime on SQLite or PostgreSQL, an app, users with tokens."""
+from __future__ import annotations
+
+import io
+import secrets
+import socket
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, unavailable
+from service.accounts import add_user, create_token
+from service.config import Settings
+from service.runtime import Runtime
+from service.web import create_app
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_MISSING = "PostgreSQL is not reachable at 127.0.0.1:5432 (database test): the PostgreSQL runs of these tests cannot run here"
+
+
+def postgres_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, tmp_path):
+    """Settings for a fresh database: SQLite in a temp data dir, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield Settings(data_dir=tmp_path / "data")
+        return
+    if not postgres_up():
+        unavailable(PG_MISSING)
+    from sqlalchemy import create_engine, text
+
+    schema = f"jgtest_{secrets.token_hex(6)}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as c:
+        c.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield Settings(data_dir=tmp_path / "data", database_url=PG_URL, database_schema=schema)
+    finally:
+        with admin.begin() as c:
+            c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path):
+    return Settings(data_dir=tmp_path / "data")
+
+
+def open_runtime(settings: Settings) -> Runtime:
+    return Runtime.open(settings)
+
+
+USERS = {
+    "chaohui": ("street", "朝晖街道"),
+    "chaoming": ("street", "潮鸣街道"),
+    "clerk": ("clerk", None),
+    "archivist": ("archivist", None),
+    "admin": ("admin", None),
+}
+
+
+def make_users(rt: Runtime) -> dict[str, str]:
+    """One user per role (two streets) with a password 'pw-<name>'; returns their tokens."""
+    tokens = {}
+    for name, (role, street) in USERS.items():
+        add_user(rt, name, role, street, f"pw-{name}")
+        tokens[name] = create_token(rt, name)
+    return tokens
+
+
+def zipped(folder: Path, prefix: str = "") -> bytes:
+    """A package folder as zip bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                z.write(path, prefix + path.relative_to(folder).as_posix())
+    return out.getvalue()
+
+
+def example(stage: str) -> bytes:
+    return zipped(FIXTURES / "examples" / stage)
+
+
+def fixture(stage: str, name: str) -> bytes:
+    return zipped(FIXTURES / stage / name)
+
+
+class Api:
+    """A test client that sends a user's bearer token."""
+
+    def __init__(self, client, tokens: dict[str, str]):
+        self.client, self.tokens = client, tokens
+
+    def __call__(self, user: str | None, method: str, url: str, **kw):
+        headers = kw.pop("headers", {})
+        if user:
+            headers["Authorization"] = f"Bearer {self.tokens[user]}"
+        return self.client.open(url, method=method, headers=headers, **kw)
+
+    def submit(self, user: str, data: bytes):
+        return self(user, "POST", "/api/v1/packages", data=data, content_type="application/zip")
+
+
+@pytest.fixture
+def service(database):
+    """(runtime, Api) on a fresh database with the users of USERS."""
+    rt = open_runtime(database)
+    tokens = make_users(rt)
+    app = create_app(runtime=rt)
+    app.testing = True
+    yield rt, Api(app.test_client(), tokens)
+    rt.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_service(sqlite_settings):
+    rt = open_runtime(sqlite_settings)
+    tokens = make_users(rt)
+    app = create_app(runtime=rt)
+    yield rt, Api(app.test_client(), tokens)
+    rt.engine.dispose()

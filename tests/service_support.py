@@ -128,3 +128,19 @@ def sqlite_service(sqlite_settings):
     app = create_app(runtime=rt)
     yield rt, Api(app.test_client(), tokens)
     rt.engine.dispose()
+
+
+def modified(stage: str, change) -> bytes:
+    """A spec example with its package.json changed by `change(doc)`, zipped."""
+    import json
+
+    folder = FIXTURES / "examples" / stage
+    doc = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    change(doc)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.name != "package.json":
+                z.write(path, path.relative_to(folder).as_posix())
+        z.writestr("package.json", json.dumps(doc, ensure_ascii=False))
+    return out.getvalue()

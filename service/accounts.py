@@ -114,15 +114,17 @@ def by_token(rt: Runtime, token: str) -> Principal | None:
     """The active user a bearer token belongs to, or None (unknown, revoked, expired, disabled)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    with rt.reading() as s:
-        row = s.execute(select(m.Token, m.User).join(m.User, m.User.id == m.Token.user_id)
-                        .where(m.Token.digest == _digest(token))).first()
+    # Every API request comes through here: one plain query, no ORM objects.
+    query = (select(m.Token.revoked_at, m.Token.expires_at, m.User.id, m.User.name, m.User.role, m.User.street, m.User.disabled)
+             .join(m.User, m.User.id == m.Token.user_id).where(m.Token.digest == _digest(token)))
+    with rt.engine.connect() as c:
+        row = c.execute(query).first()
     if row is None:
         return None
-    t, user = row
-    if t.revoked_at is not None or _aware(t.expires_at) <= now() or user.disabled:
+    revoked, expires, user_id, name, role, street, disabled = row
+    if revoked is not None or _aware(expires) <= now() or disabled:
         return None
-    return Principal(user.id, user.name, user.role, user.street)
+    return Principal(user_id, name, role, street)
 
 
 def by_password(rt: Runtime, name: str, password: str) -> Principal | None:

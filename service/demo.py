@@ -1,31 +1,83 @@
-"""`make run`: what jiugai can do so far, on the shipped examples and fixtures."""
+"""`make run`: the service on the embedded default (SQLite and files in ./var) with demo data.
+
+The first run creates a user of every role, printing their one-time passwords and tokens, and
+submits the fixture packages; every run then starts the server on http://127.0.0.1:8000/.
+"""
 from __future__ import annotations
 
+import argparse
+import secrets
+import sys
 from pathlib import Path
 
-from service.adapters.reader import PackageError, open_package
-from service.report import to_text
+from sqlalchemy import func, select
+
+from service.accounts import add_user, create_token
+from service.adapters.files import zip_folder
+from service.config import Settings
+from service.db import models as m
 from service.resources import data_dir
-from service.services import checker
+from service.runtime import Runtime
+from service.submissions import submit
+
+USERS = (("chaohui", "street", "朝晖街道"), ("chaoming", "street", "潮鸣街道"), ("shiqiao", "street", "石桥街道"),
+         ("clerk", "clerk", None), ("archivist", "archivist", None), ("admin", "admin", None))
+# (fixture folder, submitting user); the examples make one project complete up to its handover.
+PACKAGES = (("examples/declaration", "chaohui"), ("examples/acceptance", "chaohui"), ("examples/handover", "chaohui"),
+            ("declaration/huilongmiaoqian-valid", "chaoming"), ("declaration/tiantangyuan-affordable-valid", "shiqiao"),
+            ("declaration/consent-double-two-thirds", "chaohui"), ("declaration/notice-working-days-national-day", "chaohui"))
 
 
-def main() -> int:
-    """Check every example and fixture package and print each report (Chinese)."""
-    root = data_dir("schemas").parent / "fixtures"
-    folders = sorted(p.parent for p in root.glob("*/*/package.json"))
-    if not folders:
-        print("jiugai: no fixtures found next to the schemas/ folder (run from a checkout)")
-        return 1
-    for folder in folders:
-        try:
-            with open_package(folder) as package:
-                print(f"== {folder.relative_to(root)}")
-                print(to_text(checker().check(package)))
-        except PackageError as exc:
-            print(f"== {folder}: {exc}")
-    print(f"\n{len(folders)} packages checked. Try: .venv/bin/jiugai check fixtures/examples/declaration --format json")
-    return 0
+def seed(rt: Runtime) -> list[str]:
+    """Create the demo users and packages once; return lines to print."""
+    lines = []
+    with rt.reading() as s:
+        existing = set(s.scalars(select(m.User.name)))
+        has_packages = s.scalar(select(func.count()).select_from(m.PackageRow)) > 0
+    for name, role, street in USERS:
+        if name in existing:
+            continue
+        password = secrets.token_urlsafe(9)
+        principal = add_user(rt, name, role, street, password, actor="demo")
+        lines.append(f"  {name:10} {role:10} {street or '':6} password {password}   token {create_token(rt, name, actor='demo')}")
+        existing.add(principal.name)
+    if not has_packages:
+        from service.accounts import Principal
+
+        fixtures = data_dir("schemas").parent / "fixtures"
+        with rt.reading() as s:
+            users = {u.name: Principal(u.id, u.name, u.role, u.street) for u in s.scalars(select(m.User))}
+        upload = rt.settings.data_dir / "demo-upload.zip"
+        for folder, user in PACKAGES:
+            if (fixtures / folder).is_dir():
+                upload.write_bytes(zip_folder(fixtures / folder))
+                stored = submit(rt, users[user], upload)
+                lines.append(f"  package {stored.row.id}: {folder} — {stored.row.status}")
+        upload.unlink(missing_ok=True)
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    """Seed the demo data, then serve."""
+    parser = argparse.ArgumentParser(prog="python -m service.demo")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--no-serve", action="store_true", help="only create the demo data")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    rt = Runtime.open(settings)
+    lines = seed(rt)
+    if lines:
+        print("Demo data created (the passwords are shown only now):")
+        print("\n".join(lines))
+    else:
+        print(f"Demo data already in {settings.data_dir}; `jiugai token create NAME` makes a new token.")
+    rt.engine.dispose()
+    if args.no_serve:
+        return 0
+    from service.cli import serve
+
+    return serve.run(argparse.Namespace(host="127.0.0.1", port=args.port, workers=2, threads=4, access_log=False))
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from sqlalchemy import select
@@ -25,6 +25,12 @@ class Runtime:
     engine: Engine
     blobs: LocalBlobStore
     checker: Checker
+    _readers: sessionmaker = field(init=False, repr=False)
+    _writers: sessionmaker = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self._readers = sessionmaker(self.engine, expire_on_commit=False)
+        self._writers = sessionmaker(writer(self.engine), expire_on_commit=False)
 
     @classmethod
     def open(cls, settings: Settings | None = None, migrate_db: bool = True) -> "Runtime":
@@ -45,13 +51,13 @@ class Runtime:
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for queries."""
-        with sessionmaker(self.engine, expire_on_commit=False)() as session, session.begin():
+        with self._readers() as session, session.begin():
             yield session
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Session]:
         """A session whose transaction writes: committed at the end of the block, or not at all."""
-        with sessionmaker(writer(self.engine), expire_on_commit=False)() as session, session.begin():
+        with self._writers() as session, session.begin():
             yield session
 
     def clean_up(self) -> int:

@@ -78,12 +78,9 @@ def make_users(rt: Runtime) -> dict[str, str]:
 
 def zipped(folder: Path, prefix: str = "") -> bytes:
     """A package folder as zip bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                z.write(path, prefix + path.relative_to(folder).as_posix())
-    return out.getvalue()
+    from service.adapters.files import zip_folder
+
+    return zip_folder(folder, prefix)
 
 
 def example(stage: str) -> bytes:

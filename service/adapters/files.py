@@ -19,3 +19,16 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def zip_folder(folder: str | os.PathLike, prefix: str = "") -> bytes:
+    """A folder's files as zip bytes (sorted, so the same folder gives the same zip)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                z.write(path, prefix + path.relative_to(folder).as_posix())
+    return out.getvalue()

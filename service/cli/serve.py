@@ -27,8 +27,10 @@ def run(args) -> int:
             self.cfg.set("accesslog", "-" if args.access_log else None)
 
         def load(self):
+            from service.render.fonts import chain
             from service.web import create_app
 
+            chain()  # register the PDF fonts now, not during a user's first document (about 0.5 s)
             return create_app(runtime=Runtime.open(settings, migrate_db=False))
 
     print(f"jiugai serving on http://{args.host}:{args.port}/ (data in {settings.data_dir})", flush=True)

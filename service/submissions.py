@@ -76,7 +76,8 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
                 plan_year=v.integer(package.data, "/project/plan_year"), status="accepted" if report.valid else "rejected",
                 submitted_on=v.text(package.data, "/submitted_on"), received_at=now(), submitted_by=user.id,
                 package_sha256=package.sha256, upload_sha256=upload_digest, report=_jsonable(to_record(report)),
-                project=_jsonable(package.data.get("project") if isinstance(package.data.get("project"), dict) else {}))
+                project=_jsonable(package.data.get("project") if isinstance(package.data.get("project"), dict) else {}),
+                budget_yuan=v.text(package.data, "/plan/total_budget_yuan") if v.money(package.data, "/plan/total_budget_yuan") is not None else None)
             s.add(row)
             s.flush()
             file_rows = [m.PackageFile(package_id=row.id, path=name, attachment_id=ids.get(name), sha256=digest, size=size)

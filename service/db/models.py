@@ -52,6 +52,7 @@ class PackageRow(Base):
     upload_sha256: Mapped[str] = mapped_column(String(64))  # of the upload as received
     report: Mapped[dict] = mapped_column(JSON)
     project: Mapped[dict] = mapped_column(JSON)
+    budget_yuan: Mapped[str | None] = mapped_column(Text)  # a declaration's total budget, for overviews
     __table_args__ = (Index("ix_packages_project_stage", "project_code", "stage", "status"),)
 
 

@@ -26,4 +26,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["jiugai"] = runtime
     errors.register(app)
     routes.register(app)
+    _template_globals(app)
     return app
+
+
+def _template_globals(app: Flask) -> None:
+    from service.i18n import gettext
+    from service.web.auth import current_user
+    from service.web.i18n import language
+    from service.web.pages.common import csrf_token
+
+    def translate(msgid: str, **params) -> str:
+        text = gettext(msgid, language())
+        return text.format(**params) if params else text
+
+    app.jinja_env.globals.update(_=translate, csrf_token=csrf_token, current_user=current_user, lang=language)

@@ -25,17 +25,25 @@ def body(code: str, message: str, **extra) -> dict:
 def register(app: Flask) -> None:
     """Install the handlers that turn every exception into a JSON error (or an error page)."""
 
+    def answer(status: int, code: str, message: str, **extra):
+        if request.path.startswith("/api/"):
+            return jsonify(body(code, message, **extra)), status
+        from flask import render_template
+
+        return render_template("error.html", status=status, code=code, message=message), status
+
     @app.errorhandler(ApiError)
     def _api(exc: ApiError):
-        return jsonify(body(exc.code, exc.message, **exc.extra)), exc.status
+        return answer(exc.status, exc.code, exc.message, **exc.extra)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        if exc.response is not None:  # a redirect raised through abort()
+            return exc.response
         code = (exc.name or "error").lower().replace(" ", "_")
-        response = jsonify(body(code, exc.description or exc.name))
-        return response, exc.code or 500
+        return answer(exc.code or 500, code, exc.description or exc.name)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.path)
-        return jsonify(body("internal_error", "the service failed to handle this request; it has been logged")), 500
+        return answer(500, "internal_error", "the service failed to handle this request; it has been logged")

@@ -1,6 +1,6 @@
-"""Server-rendered pages; the route table for them is PAGES (added to the app by routes.register)."""
+"""Server-rendered pages; PAGES is their part of the route table (added by routes.register)."""
 from __future__ import annotations
 
-from service.web.pages import verify
+from service.web.pages import archive, common, overview, packages, street, verify
 
-PAGES = verify.ROUTES
+PAGES = common.ROUTES + street.ROUTES + packages.ROUTES + overview.ROUTES + archive.ROUTES + verify.ROUTES

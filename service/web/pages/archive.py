@@ -1,0 +1,75 @@
+"""The archivist's page: projects ready for handover, their four-property report, the receipt."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from service import handover
+from service.archive.bag import BagRefused
+from service.archive.report import to_json
+from service.db import models as m
+from service.domain.findings import N_
+from service.i18n import gettext, render
+from service.submissions import NotFound
+from service.web.auth import runtime
+from service.web.i18n import language
+from service.web.pages.common import check_csrf
+from service.web.pages.packages import _require_user
+from service.web.route import Route
+
+
+def ready_projects() -> list[dict]:
+    """Projects whose acceptance passed and whose handover is in, with their receipt if any."""
+    with runtime().reading() as s:
+        rows = s.scalars(select(m.PackageRow).where(m.PackageRow.status == "accepted",
+                                                    m.PackageRow.stage.in_(("acceptance", "handover")))
+                         .order_by(m.PackageRow.project_code, m.PackageRow.id.desc())).all()
+        receipts = {r.project_code: r for r in s.scalars(select(m.Receipt))}
+    projects: dict[str, dict] = {}
+    for row in rows:
+        entry = projects.setdefault(row.project_code, {"code": row.project_code, "community": row.community,
+                                                       "street": row.street})
+        entry.setdefault(row.stage, row)
+    return [{**p, "receipt": receipts.get(code)} for code, p in sorted(projects.items())
+            if "acceptance" in p and "handover" in p]
+
+
+def index():
+    """The projects ready for the archive."""
+    _require_user("archivist", "clerk")
+    return render_template("archive.html", projects=ready_projects())
+
+
+def four_property(code: str):
+    """The DA/T 70 four-property check of a project's handover files."""
+    user = _require_user("archivist", "clerk")
+    try:
+        bundle = handover.bundle(runtime(), user, code, download=False)
+        report, reasons = to_json(bundle.four_property, language()), []
+    except BagRefused as exc:
+        report = to_json(exc.four_property, language()) if exc.four_property else None
+        reasons = [render(r, language()) for r in exc.reasons]
+    except NotFound:
+        abort(404)
+    return render_template("fourprops.html", code=code, report=report, reasons=reasons)
+
+
+def receipt(code: str):
+    """Record the receipt from the form; the first one recorded stands."""
+    user = _require_user("archivist")
+    check_csrf()
+    try:
+        _row, created = handover.receipt(runtime(), user, code, {"receiver": request.form.get("receiver", ""),
+                                                                 "date": request.form.get("date", "")})
+        message = N_("The receipt is recorded.") if created else N_("The receipt was recorded before.")
+        flash(gettext(message, language()), "ok")
+    except (ValueError, handover.Conflict) as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("page.archive"))
+
+
+ROUTES = (
+    Route("/archive", ("GET",), index, "page.archive"),
+    Route("/archive/<code>/four-property", ("GET",), four_property, "page.fourprops"),
+    Route("/archive/<code>/receipt", ("POST",), receipt, "page.receipt"),
+)

@@ -19,7 +19,8 @@ from service import __version__
 from service.db.models import Base
 from service.runtime import Runtime
 
-TABLES = [t for t in Base.metadata.sorted_tables]  # parents before children
+# Parents before children; stored files travel as files (blobs/), whichever store holds them.
+TABLES = [t for t in Base.metadata.sorted_tables if t.name != "blobs"]
 
 
 class BackupError(Exception):
@@ -49,6 +50,7 @@ def _decode(column, value):
 
 def _referenced(rows: dict[str, list[dict]]) -> set[str]:
     digests = {r["sha256"] for r in rows["package_files"]} | {r["sha256"] for r in rows["documents"]}
+    digests |= {r["result_sha256"] for r in rows.get("jobs", []) if r.get("result_sha256")}
     digests |= {r["package_sha256"] for r in rows["packages"]} | {r["upload_sha256"] for r in rows["packages"]}
     return digests
 

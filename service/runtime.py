@@ -14,7 +14,7 @@ from service.db import models as m
 from service.db.engine import make_engine, migrate, writer
 from service.domain.check import Checker
 from service.services import checker
-from service.storage import LocalBlobStore
+from service.storage import BlobStore, LocalBlobStore
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Runtime:
 
     settings: Settings
     engine: Engine
-    blobs: LocalBlobStore
+    blobs: BlobStore
     checker: Checker
     _readers: sessionmaker = field(init=False, repr=False)
     _writers: sessionmaker = field(init=False, repr=False)
@@ -67,6 +67,7 @@ class Runtime:
             referenced |= set(s.scalars(select(m.PackageRow.upload_sha256)))
             referenced |= set(s.scalars(select(m.PackageRow.package_sha256)))
             referenced |= set(s.scalars(select(m.DocumentRow.sha256)))
+            referenced |= {d for d in s.scalars(select(m.Job.result_sha256)) if d}
         import shutil
 
         uploads = self.settings.data_dir / "tmp-uploads"

@@ -24,6 +24,10 @@ class BlobStore(Protocol):
 
     def exists(self, digest: str) -> bool: ...
 
+    def all(self) -> Iterable[str]: ...
+
+    def clean(self, referenced: set[str]) -> int: ...
+
 
 class LocalBlobStore:
     """Blobs as files in a directory of the data dir."""

@@ -27,9 +27,10 @@ def postgres_up() -> bool:
         return False
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres", "postgres-blobs-in-db"])
 def database(request, tmp_path):
-    """Settings for a fresh database: SQLite in a temp data dir, or a new PostgreSQL schema."""
+    """Settings for a fresh database: SQLite in a temp data dir, or a new PostgreSQL schema (with the
+    files in the database too, as several machines would share them)."""
     if request.param == "sqlite":
         yield Settings(data_dir=tmp_path / "data")
         return
@@ -42,7 +43,8 @@ def database(request, tmp_path):
     with admin.begin() as c:
         c.execute(text(f"CREATE SCHEMA {schema}"))
     try:
-        yield Settings(data_dir=tmp_path / "data", database_url=PG_URL, database_schema=schema)
+        yield Settings(data_dir=tmp_path / "data", database_url=PG_URL, database_schema=schema,
+                       blob_store="database" if request.param.endswith("blobs-in-db") else "local")
     finally:
         with admin.begin() as c:
             c.execute(text(f"DROP SCHEMA {schema} CASCADE"))

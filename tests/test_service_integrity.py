@@ -49,7 +49,7 @@ def run_cli(env: dict, *args, stdin: str | None = None) -> subprocess.CompletedP
 
 
 def env_of(settings) -> dict:
-    env = {"JIUGAI_DATA_DIR": str(settings.data_dir)}
+    env = {"JIUGAI_DATA_DIR": str(settings.data_dir), "JIUGAI_BLOB_STORE": settings.blob_store}
     if settings.database_url:
         env.update(JIUGAI_DATABASE_URL=settings.database_url, JIUGAI_DATABASE_SCHEMA=settings.database_schema)
     return env

@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("output")
     restore = command("restore", "restore a backup into an empty data directory and database")
     restore.add_argument("input")
+    command("worker", "run batch tasks from the queue (JIUGAI_QUEUE_URL)")
+    ledger = command("ledger", "write the district ledger (XLSX) of every project")
+    ledger.add_argument("output")
     return parser
 
 
@@ -55,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "user" and args.action == "add" and not args.role:
         _parser().error("user add needs --role")
-    from service.cli import accounts, backup, bag, check, render, serve
+    from service.cli import accounts, backup, bag, check, ledger, render, serve, worker
 
     commands = {"check": check.run, "render": render.run, "bag": bag.run, "serve": serve.run, "user": accounts.user,
-                "token": accounts.token, "audit": accounts.audit, "backup": backup.backup, "restore": backup.restore}
+                "token": accounts.token, "audit": accounts.audit, "backup": backup.backup, "restore": backup.restore,
+                "worker": worker.run, "ledger": ledger.run}
     return commands[args.command](args)

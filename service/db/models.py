@@ -121,3 +121,32 @@ class AuditEntry(Base):
     detail: Mapped[dict] = mapped_column(JSON)
     prev_digest: Mapped[str] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(64))
+
+
+class Job(Base):
+    """A batch of documents asked for by a clerk; the work is in its tasks."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)  # the same request gives the same key
+    params: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))  # queued, running, done, failed
+    total: Mapped[int] = mapped_column(Integer)
+    result_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class JobTask(Base):
+    """A slice of a job that one worker does at a time, under a lease that a dead worker lets expire."""
+
+    __tablename__ = "job_tasks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    items: Mapped[list] = mapped_column(JSON)  # [[package_id, kind, format], ...]
+    status: Mapped[str] = mapped_column(String(16))  # queued, running, done
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[list] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.web.api import check, documents, openapi, packages, projects
+from service.web.api import check, documents, jobs, ledger, openapi, packages, projects
 from service.web.route import Route
 
 API = "/api/v1"
@@ -19,6 +19,10 @@ ROUTES = (
     Route(f"{API}/projects/<code>/bundle.zip", ("GET",), projects.bundle, "api.bundle"),
     Route(f"{API}/projects/<code>/receipt", ("POST",), projects.receipt, "api.receipt"),
     Route(f"{API}/verify/<key>", ("GET",), documents.verify, "api.verify"),
+    Route(f"{API}/jobs", ("POST",), jobs.create, "api.jobs"),
+    Route(f"{API}/jobs/<int(max=2147483647):job_id>", ("GET",), jobs.show, "api.job"),
+    Route(f"{API}/jobs/<int(max=2147483647):job_id>/result.zip", ("GET",), jobs.result, "api.job_result"),
+    Route(f"{API}/ledger.xlsx", ("GET",), ledger.download, "api.ledger"),
     Route(f"{API}/health", ("GET",), openapi.health, "api.health"),
 )
 

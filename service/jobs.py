@@ -1,0 +1,211 @@
+"""Batches of documents (a plan year, a street, a stage): a job of tasks that workers run.
+
+Delivery is at least once: a task holds a lease it renews as it goes; a worker that dies lets
+the lease lapse and `requeue_stale` hands the task out again. Every step is idempotent — a
+document is issued once per package, kind and format (a unique row), the result zip is the same
+bytes whoever assembles it — so nothing is lost and nothing is produced twice.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from service.accounts import Principal, now
+from service.audit import append
+from service.config import Settings
+from service.db import models as m
+from service.documents import Blocked
+from service.domain.documents import kinds
+from service.runtime import Runtime
+
+TASK_SIZE = 12  # documents per task: small enough to spread over workers, large enough to be cheap
+STAGES = ("declaration", "acceptance", "handover")
+
+
+def lease_seconds() -> int:
+    """How long a task may go without a sign of life before another worker takes it over."""
+    return int(os.environ.get("JIUGAI_JOB_LEASE_SECONDS", "60"))
+
+
+def _items(rt: Runtime, params: dict) -> list[list]:
+    query = select(m.PackageRow).where(m.PackageRow.status == "accepted").order_by(m.PackageRow.id.desc())
+    for key, column in (("plan_year", m.PackageRow.plan_year), ("street", m.PackageRow.street), ("stage", m.PackageRow.stage)):
+        if params.get(key) is not None:
+            query = query.where(column == params[key])
+    with rt.reading() as s:
+        rows = s.scalars(query).all()
+    current: dict[tuple[str, str], m.PackageRow] = {}
+    for row in rows:
+        current.setdefault((row.project_code, row.stage), row)
+    items = []
+    for (code, stage), row in sorted(current.items(), key=lambda kv: (kv[1].street, kv[0][0], STAGES.index(kv[0][1]))):
+        for kind in (k for k in kinds().values() if k.stage == stage):
+            items += [[row.id, kind.kind, "pdf"], [row.id, kind.kind, "docx"]]
+    return items
+
+
+def validate(params: dict) -> dict:
+    """The batch's filters: at least one of plan_year (a year), street, stage."""
+    clean = {}
+    if params.get("plan_year") not in (None, ""):
+        year = params["plan_year"]
+        if isinstance(year, bool) or not str(year).isdigit() or not 1800 <= int(year) <= 2200:
+            raise ValueError("'plan_year' must be a year such as 2020")
+        clean["plan_year"] = int(year)
+    if params.get("street") not in (None, ""):
+        if not isinstance(params["street"], str) or len(params["street"]) > 80:
+            raise ValueError("'street' must be a street's name")
+        clean["street"] = params["street"]
+    if params.get("stage") not in (None, ""):
+        if params["stage"] not in STAGES:
+            raise ValueError(f"'stage' must be one of {', '.join(STAGES)}")
+        clean["stage"] = params["stage"]
+    if not clean:
+        raise ValueError("choose a plan year, a street or a stage")
+    return clean
+
+
+def request(rt: Runtime, user: Principal, params: dict) -> tuple[m.Job, bool]:
+    """Start a batch, or return the one already asked for with the same request; (job, created)."""
+    if user.role != "clerk":
+        from service.submissions import Forbidden
+
+        raise Forbidden("only a clerk asks for batches")
+    params = validate(params)
+    items = _items(rt, params)
+    key = hashlib.sha256(json.dumps({"params": params, "items": items}, sort_keys=True).encode()).hexdigest()
+    with rt.writing() as s:
+        existing = s.scalar(select(m.Job).where(m.Job.key == key, m.Job.status != "failed").order_by(m.Job.id.desc()).limit(1))
+        if existing is not None:
+            return existing, False
+        job = m.Job(key=key, params=params, status="queued" if items else "done", total=len(items), created_by=user.id,
+                    created_at=now(), updated_at=now())
+        s.add(job)
+        s.flush()
+        lease = now() + timedelta(seconds=lease_seconds())
+        tasks = [m.JobTask(job_id=job.id, items=items[i:i + TASK_SIZE], status="queued", done=0, failures=[], attempts=0,
+                           lease_until=lease) for i in range(0, len(items), TASK_SIZE)]
+        s.add_all(tasks)
+        s.flush()
+        append(s, user.name, "batch.request", f"job/{job.id}", {"params": params, "total": len(items)})
+        task_ids = [t.id for t in tasks]
+    if not items:
+        assemble(rt, job.id)
+    from service import queue
+
+    for task_id in task_ids:
+        queue.dispatch(rt.settings, task_id)
+    return job, True
+
+
+def progress(rt: Runtime, job_id: int) -> dict | None:
+    """A job's state: status, done of total, failures with reasons (looking also revives lost tasks)."""
+    requeue_stale(rt)
+    with rt.reading() as s:
+        job = s.get(m.Job, job_id)
+        if job is None:
+            return None
+        tasks = s.scalars(select(m.JobTask).where(m.JobTask.job_id == job_id)).all()
+    return {"id": job.id, "params": job.params, "status": job.status, "total": job.total,
+            "done": sum(t.done for t in tasks), "failures": [f for t in tasks for f in t.failures],
+            "result": job.result_sha256 is not None}
+
+
+def _runtime(settings: Settings | None) -> Runtime:
+    global _RUNTIME
+    if _RUNTIME is None or (settings is not None and _RUNTIME.settings != settings):
+        _RUNTIME = Runtime.open(settings or Settings.from_env(), migrate_db=False)
+    return _RUNTIME
+
+
+_RUNTIME: Runtime | None = None
+
+
+def run_task(task_id: int, settings: Settings | None = None) -> None:
+    """Do one task (a worker's entry point): issue each of its documents not yet issued."""
+    from service import issuing
+
+    rt = _runtime(settings)
+    with rt.writing() as s:
+        task = s.get(m.JobTask, task_id)
+        if task is None or task.status == "done":
+            return
+        task.status, task.attempts = "running", task.attempts + 1
+        task.lease_until = now() + timedelta(seconds=lease_seconds())
+        s.execute(update(m.Job).where(m.Job.id == task.job_id, m.Job.status == "queued").values(status="running", updated_at=now()))
+        items, job_id = list(task.items), task.job_id
+        creator = s.get(m.User, s.get(m.Job, task.job_id).created_by)
+    user = Principal(creator.id, creator.name, creator.role, creator.street)
+    failures = []
+    for n, (package_id, kind, fmt) in enumerate(items, start=1):
+        try:
+            issuing.document(rt, user, package_id, kind, fmt)
+        except Blocked as exc:
+            failures.append({"package": package_id, "document": f"{kind}.{fmt}", "reason": ", ".join(f.rule for f in exc.findings)})
+        with rt.writing() as s:  # progress, and proof of life
+            s.execute(update(m.JobTask).where(m.JobTask.id == task_id).values(
+                done=n, lease_until=now() + timedelta(seconds=lease_seconds())))
+    with rt.writing() as s:
+        s.execute(update(m.JobTask).where(m.JobTask.id == task_id).values(status="done", failures=failures, lease_until=None))
+        left = s.scalar(select(func.count()).select_from(m.JobTask).where(m.JobTask.job_id == job_id, m.JobTask.status != "done"))
+    if left == 0:
+        assemble(rt, job_id)
+
+
+def assemble(rt: Runtime, job_id: int) -> None:
+    """Put the job's documents into one zip laid out by street and project (the same bytes every time)."""
+    with rt.reading() as s:
+        job = s.get(m.Job, job_id)
+        if job is None or job.status == "done" and job.result_sha256:
+            return
+        tasks = s.scalars(select(m.JobTask).where(m.JobTask.job_id == job_id)).all()
+        wanted = {(p, k, f) for t in tasks for p, k, f in t.items}
+        docs = s.execute(select(m.DocumentRow, m.PackageRow).join(m.PackageRow, m.PackageRow.id == m.DocumentRow.package_id)
+                         .where(m.DocumentRow.package_id.in_({p for p, _k, _f in wanted} or {-1}))).all()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for doc, pkg in sorted(docs, key=lambda d: (d[1].street, d[1].project_code, d[0].kind, d[0].format)):
+            if (pkg.id, doc.kind, doc.format) in wanted:
+                info = zipfile.ZipInfo(f"{pkg.plan_year}/{pkg.street}/{pkg.project_code}-{pkg.community}/{doc.kind}.{doc.format}", (1980, 1, 1, 0, 0, 0))
+                z.writestr(info, rt.blobs.read(doc.sha256))
+        failures = [f for t in tasks for f in t.failures]
+        if failures:
+            z.writestr(zipfile.ZipInfo("failures.json", (1980, 1, 1, 0, 0, 0)), json.dumps(failures, ensure_ascii=False, indent=1))
+    digest = rt.blobs.put(out.getvalue())
+    with rt.writing() as s:
+        s.execute(update(m.Job).where(m.Job.id == job_id).values(status="done", result_sha256=digest, updated_at=now()))
+
+
+def requeue_stale(rt: Runtime) -> int:
+    """Hand out again the tasks whose worker stopped renewing its lease; return how many."""
+    from service import queue
+
+    cutoff = now()
+    with rt.writing() as s:
+        stale = s.scalars(select(m.JobTask).where(m.JobTask.status.in_(("queued", "running")), m.JobTask.lease_until < cutoff)).all()
+        for task in stale:
+            task.status = "queued"
+            task.lease_until = cutoff + timedelta(seconds=lease_seconds())  # not again until this lapses too
+        ids = [t.id for t in stale]
+        stuck = s.scalars(select(m.Job.id).where(m.Job.status == "running")).all()
+    for task_id in ids:
+        queue.dispatch(rt.settings, task_id)
+    for job_id in stuck:  # every task done but nobody assembled (the assembler died)
+        with rt.reading() as s:
+            left = s.scalar(select(func.count()).select_from(m.JobTask).where(m.JobTask.job_id == job_id, m.JobTask.status != "done"))
+        if left == 0:
+            assemble(rt, job_id)
+    return len(ids)
+
+
+def result(rt: Runtime, job_id: int) -> bytes | None:
+    """The finished job's zip, or None."""
+    with rt.reading() as s:
+        job = s.get(m.Job, job_id)
+    return rt.blobs.read(job.result_sha256) if job and job.result_sha256 else None

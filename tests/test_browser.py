@@ -141,6 +141,7 @@ def test_a_clerk_filters_and_downloads(server, browser, tmp_path):
     assert saved.read_bytes()[:2] == b"PK"
     page.goto(f"{base}/overview")
     assert "朝晖街道" in page.inner_text("table") and "潮鸣街道" in page.inner_text("table")
+    assert page.locator("figure svg").count() == 3 and page.locator("figure svg").first.is_visible()
     shot(page, "clerk-overview")
     page.context.close()
 

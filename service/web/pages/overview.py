@@ -46,7 +46,16 @@ def overview():
     rows, totals = overview_rows(int(year) if year.isdigit() else None)
     with runtime().reading() as s:
         years = sorted({y for y in s.scalars(select(m.PackageRow.plan_year).distinct()) if y})
-    return render_template("overview.html", rows=rows, totals=totals, year=year, years=years)
+    from markupsafe import Markup
+
+    from service.programme import dashboard
+    from service.programme.dataset import TARGETS
+
+    data = dashboard.figures(runtime())
+    charts = {"progress": Markup(dashboard.progress_svg(data)), "streets": Markup(dashboard.streets_svg(data)),
+              "consent": Markup(dashboard.consent_svg(data))}
+    return render_template("overview.html", rows=rows, totals=totals, year=year, years=years, charts=charts,
+                           cumulative=data["cumulative"], targets=TARGETS)
 
 
 ROUTES = (Route("/overview", ("GET",), overview, "page.overview"),)

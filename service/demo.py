@@ -1,11 +1,13 @@
 """`make run`: the service on the embedded default (SQLite and files in ./var) with demo data.
 
 The first run creates a user of every role, printing their one-time passwords and tokens, and
-submits the fixture packages; every run then starts the server on http://127.0.0.1:8000/.
+submits the fixture packages and the whole 93-community programme (JIUGAI_DEMO_PROGRAMME=0 skips
+it); every run then starts the server on http://127.0.0.1:8000/.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -54,6 +56,11 @@ def seed(rt: Runtime) -> list[str]:
                 stored = submit(rt, users[user], upload)
                 lines.append(f"  package {stored.row.id}: {folder} — {stored.row.status}")
         upload.unlink(missing_ok=True)
+        if os.environ.get("JIUGAI_DEMO_PROGRAMME", "1") != "0":
+            from service.programme.load import load
+
+            accepted = load(rt)
+            lines.append(f"  the whole programme: 93 communities of the eight streets, {accepted} packages accepted")
     return lines
 
 

@@ -83,7 +83,8 @@ def communities(seed: int = 2019) -> list[Community]:
     result = []
     for i, ((street, name), b, h, a, money, year) in enumerate(zip(names, buildings, households, area, budget, years)):
         affordable = i % 31 == 30  # three post-2000 affordable-housing projects
-        result.append(Community(f"XC-{year}-{i + 1:03d}", name, street, year, rng.randint(2002, 2005) if affordable else rng.randint(1978, 2000),
+        # Numbered from 101, clear of the fixtures' projects (XC-2020-007, XC-2021-012).
+        result.append(Community(f"XC-{year}-{i + 101:03d}", name, street, year, rng.randint(2002, 2005) if affordable else rng.randint(1978, 2000),
                                 affordable, b, h, Decimal(a) / 100, Decimal(money) / 100, rng.randint(0, 2**31)))
     return result
 

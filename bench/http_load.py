@@ -4,13 +4,11 @@ second process (wrk, Debian's package) on loopback for a bounded time per endpoi
 Prints requests/s and p50/p99 latency for: a trivial endpoint (the baseline of the same run),
 POST /api/v1/check, a cached document download, first-time PDF generation, package submission.
 Goals: check >= 1,000 req/s, cached download >= 1,000 req/s, first-time PDF >= 50 req/s.
-Run: .venv/bin/python bench/http.py [--seconds 5]
+Run: .venv/bin/python bench/http_load.py [--seconds 5]
+(Not bench/http.py: a file of that name would shadow the standard library's http package for
+every script in bench/.)
 """
 from __future__ import annotations
-
-import sys  # noqa: I001 - this file is named like the standard library's http package: leave its folder off the path first
-if sys.path and sys.path[0] == __import__("os").path.dirname(__import__("os").path.abspath(__file__)):
-    sys.path.pop(0)
 
 import argparse
 import json

@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test install install-test bench lock clean messages templates samples
+.PHONY: run test install install-test bench lock clean messages templates samples wheelhouse
 
 run: install
 	$(BIN)/python -m service.demo
@@ -46,6 +46,15 @@ templates: install
 # Every document of the examples and valid fixtures as DOCX, PDF and PNG pages, in var/samples/.
 samples: install
 	$(BIN)/python -m service.samples var/samples
+
+# Every locked dependency as a wheel, and jiugai's own, in wheelhouse/: an office network with no
+# internet installs from that folder alone (see docs/deployment.md).
+wheelhouse: install
+	rm -rf wheelhouse
+	$(PIP) wheel --no-deps -w wheelhouse -r requirements.lock
+	$(PIP) wheel --no-deps --no-build-isolation -w wheelhouse .
+	cp requirements.lock wheelhouse/
+	@echo "wheelhouse/: $$(ls wheelhouse/*.whl | wc -l) wheels"
 
 # Rebuild the lock files from the ranges in pyproject.toml (needs the package index).
 lock:

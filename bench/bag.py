@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,18 +20,9 @@ from service.archive import bag  # noqa: E402
 from service.documents import render  # noqa: E402
 from service.domain.documents import kinds  # noqa: E402
 from service.services import checker  # noqa: E402
+from timing import median_time  # noqa: E402
 
 EXAMPLES = [ROOT / "fixtures" / "examples" / s for s in ("declaration", "acceptance", "handover")]
-
-
-def timed(fn, runs: int = 5) -> float:
-    fn()
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -40,7 +30,7 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         pairs = [(p, c.check(p)) for p in (stack.enter_context(open_package(e)) for e in EXAMPLES)]
         bundle = bag.build(pairs, c)
-        t_build = timed(lambda: bag.build(pairs, c))
+        t_build = median_time(lambda: bag.build(pairs, c))
 
         def render_all():
             for package, report in pairs:
@@ -49,7 +39,7 @@ def main() -> None:
                         render(kind.kind, fmt, package, report, c)
 
         # The build renders each document twice (the second time to prove it re-renders the same).
-        t_render = 2 * timed(render_all)
+        t_render = 2 * median_time(render_all)
         payload = {}
         import io
         import zipfile
@@ -59,10 +49,10 @@ def main() -> None:
                 payload[info.filename] = z.read(info)
         from service.archive.report import four_property_pdf
 
-        t_report = timed(lambda: four_property_pdf(bundle.four_property, pairs[2][0], bag.Settings.from_env()))
+        t_report = median_time(lambda: four_property_pdf(bundle.four_property, pairs[2][0], bag.Settings.from_env()))
         t_render += t_report
-        t_hash = timed(lambda: [bag._digests(d) for d in payload.values()])
-        t_zip = timed(lambda: bag._zip("X", {k: v for k, v in payload.items()}, {}))
+        t_hash = median_time(lambda: [bag._digests(d) for d in payload.values()])
+        t_zip = median_time(lambda: bag._zip("X", {k: v for k, v in payload.items()}, {}))
         with tempfile.TemporaryDirectory() as tmp:
             for name, data in payload.items():
                 (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +66,7 @@ def main() -> None:
                 subprocess.run(["zip", "-q", "-r", str(out), "."], cwd=tmp, check=True)
                 out.unlink()
 
-            t_floor = timed(floor) if shutil.which("zip") else float("nan")
+            t_floor = median_time(floor) if shutil.which("zip") else float("nan")
     print(f"bundle: {len(bundle.data) / 1024:.0f} KB, {len(payload)} files")
     print(f"build (in-process):     {t_build * 1000:7.1f} ms")
     print(f"  rendering:            {t_render * 1000:7.1f} ms  (6 documents twice, and the four-property report PDF: {t_report * 1000:.1f} ms)")

@@ -5,7 +5,6 @@ libraries in the same run — docxtpl (load, render, save of the same template) 
 from __future__ import annotations
 
 import io
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -27,19 +26,9 @@ from service.render.fonts import SERIF, chain  # noqa: E402
 from service.render.layouts import LAYOUTS  # noqa: E402
 from service.resources import templates  # noqa: E402
 from service.services import checker  # noqa: E402
+from timing import median_time  # noqa: E402
 
 CASES = {"notice": "declaration", "acceptance-certificate": "acceptance", "handover-record": "handover"}
-
-
-def median_time(fn, runs: int = 15) -> float:
-    fn()
-    fn()
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
 
 
 def main() -> None:

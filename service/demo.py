@@ -10,7 +10,6 @@ import argparse
 import os
 import secrets
 import sys
-from pathlib import Path
 
 from sqlalchemy import func, select
 

@@ -187,6 +187,12 @@ def requeue_stale(rt: Runtime) -> int:
     from service import queue
 
     cutoff = now()
+    with rt.reading() as s:  # the usual answer is "nothing to do": find that out without a write lock
+        stale_count = s.scalar(select(func.count()).select_from(m.JobTask).where(
+            m.JobTask.status.in_(("queued", "running")), m.JobTask.lease_until < cutoff))
+        running = s.scalar(select(func.count()).select_from(m.Job).where(m.Job.status == "running"))
+    if not stale_count and not running:
+        return 0
     with rt.writing() as s:
         stale = s.scalars(select(m.JobTask).where(m.JobTask.status.in_(("queued", "running")), m.JobTask.lease_until < cutoff)).all()
         for task in stale:

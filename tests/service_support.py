@@ -143,3 +143,31 @@ def modified(stage: str, change) -> bytes:
                 z.write(path, path.relative_to(folder).as_posix())
         z.writestr("package.json", json.dumps(doc, ensure_ascii=False))
     return out.getvalue()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(env: dict, port: int, workers: int = 1):
+    """`jiugai serve` in its own process group, once it answers /api/v1/health."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    process = subprocess.Popen([sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", str(workers)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1) as r:
+                if r.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("the server did not start: " + process.stdout.read().decode(errors="replace")[-2000:])

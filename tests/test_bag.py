@@ -18,7 +18,6 @@ from pdftools import PREFLIGHT_MISSING, preflight, preflight_classpath
 from service.adapters.reader import open_package
 from service.archive.fourprops import FourPropertyReport, check_files, check_handover
 from service.cli import main
-from service.services import checker
 
 EXAMPLES = [FIXTURES / "examples" / s for s in ("declaration", "acceptance", "handover")]
 CATEGORIES = ["declaration", "design", "procurement", "construction", "supervision", "acceptance", "financial", "management"]

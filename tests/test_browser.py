@@ -5,18 +5,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, ROOT, unavailable
-from service_support import zipped
+from service_support import free_port, start_server, zipped
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "var" / "screenshots"
@@ -36,20 +34,9 @@ def server(tmp_path_factory):
         subprocess.run([*cli, "user", "add", name, "--role", role, *(["--street", street] if street else [])],
                        input=f"pw-{name}\n", env=env, check=True, capture_output=True, text=True)
         tokens[name] = subprocess.run([*cli, "token", "create", name], env=env, check=True, capture_output=True, text=True).stdout.strip()
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([*cli, "serve", "--port", str(port), "--workers", "1"], env=env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    process = start_server(env, port)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"{base}/api/v1/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
     yield base, tokens, data
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)

@@ -1,9 +1,7 @@
 """`jiugai check` as a street office runs it: exit codes, JSON, languages, and hostile input."""
 from __future__ import annotations
 
-import io
 import json
-import os
 import stat
 import subprocess
 import sys

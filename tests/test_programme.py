@@ -9,11 +9,9 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook

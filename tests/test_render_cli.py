@@ -1,7 +1,6 @@
 """`jiugai render` as a clerk runs it, and package text that tries to break the documents."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -16,7 +15,6 @@ from pypdf import PdfReader
 from conftest import FIXTURES, unavailable
 from pdftools import EXTB_MISSING, extension_b_font
 from service.cli import main
-from service.domain.package import Package
 from service.render.fonts import MissingGlyph, chain
 from service.resources import templates
 

@@ -9,30 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
-from service_support import example
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1) as r:
-                if r.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError("the server did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+from service_support import example, free_port, start_server as start
 
 
 def kill(process: subprocess.Popen) -> None:

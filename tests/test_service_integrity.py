@@ -1,12 +1,10 @@
 """Nothing lost: concurrent uploads all land, the audit chain catches tampering, backups restore."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
 

@@ -1,10 +1,9 @@
 """`jiugai bag`: the archive handover bundle of a project."""
 from __future__ import annotations
 
-import json
 import sys
 
-from service.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, Msg, N_, fail, render_msg, render_text
+from service.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, N_, fail, render_msg, render_text
 
 
 def run(args) -> int:

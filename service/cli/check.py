@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from service.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, Msg, N_, fail, render_msg, render_text
+from service.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, fail, render_msg
 
 
 def _default(value):

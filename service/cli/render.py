@@ -1,7 +1,6 @@
 """`jiugai render`: a document from a package."""
 from __future__ import annotations
 
-import json
 import sys
 
 from service.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, Msg, N_, fail, render_msg, render_text

@@ -81,6 +81,8 @@ def _fix_widths(pdf: pikepdf.Pdf) -> None:
             if font.objgen in seen or "/FontDescriptor" not in font or "/FontFile2" not in font.FontDescriptor:
                 continue
             seen.add(font.objgen)
+            if _units_per_em(str(font.get("/BaseFont", "")).split("+")[-1]) == 1000:
+                continue  # the shipped faces: reportlab's widths are right, no need to read the program
             program = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()))
             scale = 1000 / program["head"].unitsPerEm
             if scale == 1:
@@ -95,6 +97,17 @@ def _fix_widths(pdf: pikepdf.Pdf) -> None:
                 if glyph is not None:
                     widths[i] = round(hmtx[glyph][0] * scale, 4)
             font.Widths = pikepdf.Array(widths)
+
+
+def _units_per_em(face_name: str) -> int | None:
+    """The units per em of a font reportlab has registered under this face name, if any."""
+    from reportlab.pdfbase import pdfmetrics
+
+    for name in pdfmetrics.getRegisteredFontNames():
+        face = getattr(pdfmetrics.getFont(name), "face", None)
+        if face is not None and getattr(face, "name", b"") in (face_name, face_name.encode()):
+            return getattr(face, "unitsPerEm", None)
+    return None
 
 
 def convert(data: bytes, title: str, subject: str, issued: date) -> bytes:

@@ -28,6 +28,21 @@ LABELS = {
 }
 
 
+COMPUTED = {
+    "notice_working_days": N_("working days of the public notice"), "consent_area_ratio": N_("share of the area agreeing"),
+    "consent_area_percent": N_("share of the area agreeing (%)"), "consent_owner_ratio": N_("share of the owners agreeing"),
+    "consent_owner_percent": N_("share of the owners agreeing (%)"), "plan_approval_ratio": N_("share of the owners approving the plan"),
+    "plan_approval_percent": N_("share of the owners approving the plan (%)"), "city_share_estimate_yuan": N_("estimated city share (yuan)"),
+    "subsidy": N_("city subsidy (yuan)"), "base_yuan": N_("base"), "cap_yuan": N_("cap at 400 yuan/m²"),
+    "approved_yuan": N_("approved"), "city_yuan": N_("city"), "district_yuan": N_("district"),
+}
+
+
+def computed_label(key: str, gettext) -> str:
+    """A computed figure's name for people."""
+    return gettext(COMPUTED[key]) if key in COMPUTED else key
+
+
 def label(pointer: str, gettext) -> str:
     """'/consent/renovation/area_m2' as 'owner consent › consent to renovate › area (m²)'."""
     parts = [p for p in pointer.split("/")[1:] if p]

@@ -12,7 +12,7 @@ from service.domain.pointer import MISSING, resolve
 from service.i18n import gettext, render
 from service.report import from_record
 from service.web.auth import runtime
-from service.web.fields import label
+from service.web.fields import computed_label, label
 from service.web.i18n import language
 from service.web.pages.common import check_csrf, signed_in
 from service.web.route import Route
@@ -73,7 +73,9 @@ def detail(package_id: int):
             refusals = blocking(kind, report)
             documents.append({"kind": kind.kind, "name": gettext(NAMES[kind.kind], lang),
                               "refusals": [render(r.message, lang) for r in refusals]})
-    return render_template("package.html", row=stored.row, files=stored.files, findings=rows, computed=report.computed,
+    named = lambda key: computed_label(key, lambda m: gettext(m, lang))  # noqa: E731
+    computed = [(named(k), {named(a): b for a, b in v.items()} if isinstance(v, dict) else v) for k, v in report.computed.items()]
+    return render_template("package.html", row=stored.row, files=stored.files, findings=rows, computed=computed,
                            documents=documents, valid=report.valid)
 
 

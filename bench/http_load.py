@@ -46,6 +46,7 @@ def call(port, method, path, token, body=None, ctype=None):
 
 
 def wrk(port: int, seconds: int, script: str, path: str = "/") -> dict:
+    time.sleep(1.5)  # let the workers drain what the previous run left queued
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", f.name, f"http://127.0.0.1:{port}{path}"],

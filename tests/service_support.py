@@ -19,12 +19,17 @@ PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_MISSING = "PostgreSQL is not reachable at 127.0.0.1:5432 (database test): the PostgreSQL runs of these tests cannot run here"
 
 
-def postgres_up() -> bool:
+def listening(port: int) -> bool:
+    """Whether a server answers on this loopback port (PostgreSQL 5432, Redis 6379)."""
     try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
             return True
     except OSError:
         return False
+
+
+def postgres_up() -> bool:
+    return listening(5432)
 
 
 @pytest.fixture(params=["sqlite", "postgres", "postgres-blobs-in-db"])

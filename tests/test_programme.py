@@ -6,7 +6,6 @@ import io
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from service.programme.load import load
 from service.runtime import Runtime
 from service.services import checker
 from service.web import create_app
+from service_support import listening
 
 
 def test_the_data_set_adds_up_to_the_plan_and_every_package_is_valid(tmp_path):
@@ -100,16 +100,8 @@ def test_batch_requests_are_checked(programme_2019):
         jobs.request(rt, street, {"plan_year": 2019})
 
 
-def redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def test_a_batch_through_redis_survives_a_killed_worker(tmp_path):
-    if not redis_up():
+    if not listening(6379):
         unavailable("Redis is not reachable at 127.0.0.1:6379: the queue tests cannot run here; .ci/run starts it")
     from redis import Redis
 

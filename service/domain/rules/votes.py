@@ -18,8 +18,10 @@ def one_vote_each(ctx: Context):
         return
     names = [c.name for c in communities(ctx.doc) if c.name is not None]
     seen: set[str] = set()
+    unnamed = False
     for vote in votes(ctx.doc):
         if vote.community is None:  # missing or not text: a SCHEMA finding already
+            unnamed = True
             continue
         if vote.community not in names:
             yield vote.pointer("community"), N_("this vote names “{community}”, which is not a community of the project ({names})"), {
@@ -29,7 +31,9 @@ def one_vote_each(ctx: Context):
                 "community": vote.community}
         seen.add(vote.community)
     consent = ctx.doc.get("consent")
-    if isinstance(consent, dict) and isinstance(consent.get("votes"), list):  # else SCHEMA says it is missing
+    # Without the list, or with a vote that names no community, SCHEMA has said what is missing.
+    if isinstance(consent, dict) and isinstance(consent.get("votes"), list) and not unnamed and \
+            all(isinstance(x, dict) for x in consent["votes"]):
         for name in names:
             if name not in seen:
                 yield "/consent/votes", N_("no vote is given for “{community}”: every community of the project needs its owners' vote"), {

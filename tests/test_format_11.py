@@ -107,6 +107,22 @@ def bag(capsys, tmp_path, *folders):
     return code, capsys.readouterr().err, out
 
 
+def test_a_10_declaration_and_11_later_stages_of_the_same_community_make_one_bag(capsys, tmp_path):
+    code, err, out = bag(capsys, tmp_path, EXAMPLES["declaration"], EXAMPLES_11["acceptance"], EXAMPLES_11["handover"])
+    assert code == 0, err
+    with zipfile.ZipFile(out) as z:
+        info = next(z.read(n).decode() for n in z.namelist() if n.endswith("bag-info.txt"))
+    assert "External-Description: 朝晖一区综合改造提升项目档案" in info
+
+
+def test_a_project_of_three_communities_makes_one_bag(capsys, tmp_path):
+    code, err, out = bag(capsys, tmp_path, *THREE.values())
+    assert code == 0, err
+    with zipfile.ZipFile(out) as z:
+        info = next(z.read(n).decode() for n in z.namelist() if n.endswith("bag-info.txt"))
+    assert "External-Description: 朝晖二区、三区、四区综合改造提升项目档案" in info
+
+
 @pytest.mark.parametrize("change,words", [
     (lambda p: p["communities"][1].update(floor_area_m2=80000.0), "floor_area_m2 of 朝晖三区 as 80000.0, the declaration as 70150.4"),
     (lambda p: p["communities"].pop(2), "the declaration lists the community 朝晖四区, which the acceptance"),

@@ -163,3 +163,12 @@ def test_the_service_accepts_a_project_of_three_communities(service):
     twice = api.submit("chaohui", fixture("declaration", "schema-community-twice-1.1"))
     assert twice.status_code == 201 and twice.json["status"] == "rejected"
     assert [(e["rule"], e["path"]) for e in twice.json["report"]["errors"]] == [("SCHEMA", "/project/communities/2/name")]
+
+
+def test_on_a_tie_the_communities_built_after_2000_are_reported(check_doc):
+    doc = json.loads((THREE["acceptance"] / "package.json").read_text(encoding="utf-8"))
+    doc["project"]["communities"].pop(2)
+    doc["project"]["communities"][0].update(built_year=2001)
+    assert ids(check_doc(doc)) == [("PROJECT-ONE-FUNDING-BASIS", "error", "/project/communities/0/built_year")]
+    doc["project"]["communities"][0].update(built_year=2000)
+    assert ids(check_doc(doc)) == []

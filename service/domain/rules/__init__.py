@@ -3,7 +3,7 @@
 A later plan's rule set changes thresholds and texts (schemas/rulesets/), not this list;
 a new rule is a function in the module of its stage and a line here.
 """
-from service.domain.rules import acceptance, consent, consistency, eligibility, funding, handover, notice, plan, structure
+from service.domain.rules import acceptance, across, consent, consistency, eligibility, funding, handover, notice, plan, structure
 from service.domain.rules.base import Context, History, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -17,6 +17,7 @@ RULES: tuple[Rule, ...] = (
     + acceptance.RULES
     + handover.RULES
     + consistency.RULES
+    + across.RULES
 )
 
 __all__ = ["RULES", "Context", "History", "Rule"]

@@ -11,9 +11,10 @@ from service.domain.filetypes import FileInfo, inspect
 from service.domain.findings import ERROR, Finding, Msg, N_, Report
 from service.domain.package import Package
 from service.domain.rules import RULES, Context, History
+from service.domain.rules import consent
 from service.domain.rules.across import OWNER
 from service.domain.ruleset import RuleSet, choose, load_rulesets
-from service.domain.schema import SchemaChecker, scrub, surrogate_findings
+from service.domain.schema import SchemaChecker, duplicate_names, scrub, surrogate_findings
 
 
 @dataclass
@@ -50,14 +51,19 @@ class Checker:
             # computed figure) that could tell the street anything of that street's project.
             return Report(stage, package.project_code, ruleset.id, taken, {})
         findings += self.schema.findings(doc, stage)
+        findings += duplicate_names(doc)
         for rule in RULES:
             if rule is OWNER or not rule.applies_to(stage):
                 continue
             severity = rule.offline_severity if history is None and rule.offline_severity else rule.severity
             clause = ruleset.clause(rule.id)
-            for path, msgid, params in rule.check(ctx):
-                findings.append(Finding(rule.id, severity, path, Msg(msgid, params), clause))
-        return Report(stage, package.project_code, ruleset.id, findings, ctx.computed)
+            for raw in rule.check(ctx):
+                # A rule may give a finding its own severity (CONSENT-TOTALS: error or warning).
+                path, msgid, params = raw[:3]
+                findings.append(Finding(rule.id, raw[3] if len(raw) > 3 else severity, path, Msg(msgid, params), clause))
+        consent.finish(ctx.computed)
+        law = consent.laws_applied(doc, ruleset) if stage == "declaration" else None
+        return Report(stage, package.project_code, ruleset.id, findings, ctx.computed, law)
 
     def owner_findings(self, ctx: Context) -> list[Finding]:
         """PROJECT-OWNER's finding when another street holds the package's project code (service only)."""

@@ -263,3 +263,52 @@ def test_communities_are_compared_one_by_one_whatever_their_order():
     # A 1.0 acceptance of a community the declaration did not describe names the change at its name.
     ten = {"stage": "acceptance", "project": {**DECLARED_10, "community": "朝晖三区"}}
     assert consistent(ten, DECLARED_10) == ["/project/community"]
+
+
+def changed(folder: str, change=None) -> bytes:
+    """A fixture package (fixtures/<folder>) with its package.json changed by `change(doc)`, zipped."""
+    import io
+    import zipfile
+
+    root = FIXTURES / folder
+    doc = json.loads((root / "package.json").read_text(encoding="utf-8"))
+    if change:
+        change(doc)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.name != "package.json":
+                z.write(path, path.relative_to(root).as_posix())
+        z.writestr("package.json", json.dumps(doc, ensure_ascii=False))
+    return out.getvalue()
+
+
+def test_a_1_0_declaration_goes_on_in_format_1_1(service):
+    _rt, api = service
+    decide(api, declare(api), True)
+    enlarged = api.submit("chaohui", changed("examples-1.1/acceptance", lambda d: d["project"]["communities"][0].update(floor_area_m2=198500.5)))
+    assert enlarged.json["status"] == "rejected"
+    assert [(f["rule"], f["path"]) for f in enlarged.json["report"]["errors"]] == [("PROJECT-CONSISTENT", "/project/communities/0/floor_area_m2")]
+    accepted = api.submit("chaohui", changed("examples-1.1/acceptance"))
+    assert accepted.json["status"] == "accepted" and rules(accepted) == [], accepted.json["report"]
+    handed = api.submit("chaohui", changed("examples-1.1/handover"))
+    assert handed.json["status"] == "accepted", handed.json["report"]
+
+
+def test_a_community_of_a_1_1_project_is_in_one_project(service):
+    _rt, api = service
+    first = api.submit("chaohui", changed("declaration/chaohui-234-valid"))  # 朝晖二区、三区、四区 in XC-2020-008
+    assert first.json["status"] == "accepted", first.json["report"]
+
+    def again(doc):  # 朝晖三区 (written with a space) again in another project, beside a new community
+        doc["project"]["code"] = "XC-2021-009"
+        doc["project"]["communities"][0]["name"] = "朝晖五区"
+        doc["consent"]["votes"][0]["community"] = "朝晖五区"
+        doc["project"]["communities"][1]["name"] = doc["consent"]["votes"][1]["community"] = "朝晖 三区"
+        doc["project"]["communities"][2]["name"] = doc["consent"]["votes"][2]["community"] = "朝晖六区"
+    response = api.submit("chaohui", changed("declaration/chaohui-234-valid", again))
+    assert response.json["status"] == "rejected"
+    assert once(response) == ["/project/communities/1/name"]
+    # The 1.1 project's communities count for a 1.0 package too.
+    single = api.submit("chaohui", other_project("XC-2021-010", 2021, "朝晖四区"))
+    assert once(single) == ["/project/community"]

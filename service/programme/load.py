@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from service.accounts import Principal, add_user
 from service.db import models as m
+from service.handover import approve_declared
 from service.programme.dataset import STAGES, STREETS, communities, zipped
 from service.runtime import Runtime
 from service.submissions import submit
@@ -29,6 +30,13 @@ def street_users(rt: Runtime) -> dict[str, Principal]:
     return users
 
 
+def district_clerk(rt: Runtime) -> Principal:
+    """The district office's clerk who records 计划确定 (created when missing, without a password)."""
+    with rt.reading() as s:
+        u = s.scalar(select(m.User).where(m.User.name == "district-office"))
+    return Principal(u.id, u.name, u.role, u.street) if u else add_user(rt, "district-office", "clerk", None, None, actor="programme")
+
+
 def load(rt: Runtime, plan_years: set[int] | None = None, stages=tuple(STAGES), seed: int = 2019) -> int:
     """Submit every package of the programme (or of some plan years); return how many were accepted."""
     users = street_users(rt)
@@ -36,6 +44,8 @@ def load(rt: Runtime, plan_years: set[int] | None = None, stages=tuple(STAGES), 
     with tempfile.TemporaryDirectory() as tmp:
         upload = Path(tmp) / "package.zip"
         for stage in stages:  # every declaration first, as the procedure goes
+            if stage == "acceptance":  # 计划确定: the district approves the declarations before they are built
+                approve_declared(rt, district_clerk(rt), {c.code for c in communities(seed) if not plan_years or c.plan_year in plan_years})
             for c in communities(seed):
                 if plan_years and c.plan_year not in plan_years:
                     continue

@@ -24,7 +24,7 @@ from service.domain.archive import to_number
 from service.programme.dataset import STAGES, communities, zipped
 from service.programme.load import load, street_users
 from service.submissions import submit
-from service_support import database, example, open_runtime, service  # noqa: F401  (pytest fixtures)
+from service_support import database, example, open_runtime, service, sqlite_service, sqlite_settings  # noqa: F401  (pytest fixtures)
 
 HANDOVER = FIXTURES / "examples" / "handover"
 EXTRA_TITLE = "朝晖一区长效管理补充协议"
@@ -186,3 +186,53 @@ def test_concurrent_handovers_of_different_projects_get_distinct_codes(database)
             assert s.scalar(select(func.count()).select_from(m.ArchivalSequence)) == len({(r.year, r.retention) for r in rows})
     finally:
         rt.engine.dispose()
+
+
+def test_migration_0004_forgets_transfer_records_that_carry_per_handover_codes(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from service.db.engine import MIGRATIONS, make_engine, writer
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+
+    def upgrade(to: str) -> None:
+        with writer(engine).begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, to)
+
+    upgrade("0003")
+    with writer(engine).begin() as c:
+        c.execute(text("INSERT INTO users (id, name, role, disabled, failed_logins, created_at) VALUES (1, 'u', 'street', 0, 0, '2021-03-01')"))
+        c.execute(text("INSERT INTO packages (id, project_code, stage, street, community, status, received_at, submitted_by, "
+                       "package_sha256, upload_sha256, report, project) VALUES (1, 'XC-2020-007', 'handover', 's', 'c', 'accepted', "
+                       "'2021-03-01', 1, 'a', 'b', '{}', '{}')"))
+        for kind in ("handover-record", "notice"):
+            c.execute(text("INSERT INTO documents (package_id, kind, format, number, sha256, title, issued_at) "
+                           f"VALUES (1, '{kind}', 'pdf', 'N-{kind}', 'd', 't', '2021-03-01')"))
+    upgrade("head")
+    with engine.connect() as c:
+        assert [k for (k,) in c.execute(text("SELECT kind FROM documents"))] == ["notice"]
+        assert c.execute(text("SELECT count(*) FROM archival_codes")).scalar() == 0
+    engine.dispose()
+
+
+def test_a_handover_accepted_before_the_registry_is_numbered_when_its_record_is_asked_for(sqlite_service):
+    from sqlalchemy import delete
+
+    rt, api = sqlite_service
+    for stage in ("declaration", "acceptance"):
+        assert api.submit("chaohui", example(stage)).json["status"] == "accepted"
+    handed = api.submit("chaohui", handover_zip(extra=False)).json["id"]
+    with rt.writing() as s:  # as a database upgraded from schema 0003 holds it
+        s.execute(delete(m.ArchivalCode))
+        s.execute(delete(m.ArchivalSequence))
+    record = api("clerk", "GET", f"/api/v1/packages/{handed}/documents/handover-record.pdf")
+    assert record.status_code == 200
+    rows = codes(rt)
+    assert len(rows) == 8 and {r.package_id for r in rows} == {handed}
+    assert_one_sequence_each(rows)
+    assert all(r.code in pdf_text(record.data) for r in rows)

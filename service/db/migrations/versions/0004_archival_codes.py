@@ -37,6 +37,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("project_code", "sha256", name="uq_archival_codes_document"),
         sa.UniqueConstraint("fonds", "year", "retention", "number", name="uq_archival_codes_number"),
     )
+    # Transfer records issued before the registry carry codes counted per handover, which name other
+    # documents elsewhere in the district: forget them, so that each is issued again (the same
+    # number, from the same package) with the codes the registry allocates. The audit log keeps
+    # the record of the first issue.
+    op.execute("DELETE FROM documents WHERE kind = 'handover-record'")
 
 
 def downgrade() -> None:

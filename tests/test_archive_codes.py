@@ -236,3 +236,25 @@ def test_a_handover_accepted_before_the_registry_is_numbered_when_its_record_is_
     assert len(rows) == 8 and {r.package_id for r in rows} == {handed}
     assert_one_sequence_each(rows)
     assert all(r.code in pdf_text(record.data) for r in rows)
+
+
+def test_a_restored_backup_keeps_the_codes_and_the_sequences_go_on(sqlite_service, tmp_path):
+    from service.backup import backup, restore
+    from service.config import Settings
+    from service_support import Api, create_app
+
+    rt, api = sqlite_service
+    for stage in ("declaration", "acceptance"):
+        assert api.submit("chaohui", example(stage)).json["status"] == "accepted"
+    assert api.submit("chaohui", handover_zip(extra=False)).json["status"] == "accepted"
+    before = {r.sha256: r.code for r in codes(rt)}
+    rt2 = open_runtime(Settings(data_dir=tmp_path / "restored"))
+    try:
+        counts = restore(rt2, backup(rt))
+        assert counts["archival_codes"] == 8 and counts["archival_sequences"] == 5
+        assert {r.sha256: r.code for r in codes(rt2)} == before
+        again = Api(create_app(runtime=rt2).test_client(), api.tokens).submit("chaohui", handover_zip(extra=True)).json
+        assert again["status"] == "accepted"
+        assert sorted(set(r.code for r in codes(rt2)) - set(before.values())) == ["J001-2021-C-0002"]
+    finally:
+        rt2.engine.dispose()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Mapping
 
 from service.config import Settings
 from service.domain import values as v
@@ -46,8 +47,11 @@ class Rendered:
 
 
 def render(kind_name: str, fmt: str, package: Package, report: Report, checker: Checker,
-           settings: Settings | None = None) -> Rendered:
-    """Render one document of `package`; raises Blocked, KeyError for an unknown kind or format."""
+           settings: Settings | None = None, archive: Mapping[str, str] | None = None) -> Rendered:
+    """Render one document of `package`; raises Blocked, KeyError for an unknown kind or format.
+
+    `archive`: the archival codes the registry allocated, by file SHA-256. Without it (the command
+    line) a document that lists codes is a draft: codes `…-待编`, a draft number /verify does not know."""
     settings = settings or Settings.from_env()
     kind = kinds()[kind_name]
     if fmt not in FORMATS:
@@ -56,7 +60,8 @@ def render(kind_name: str, fmt: str, package: Package, report: Report, checker: 
     if refusals:
         raise Blocked(refusals)
     ruleset = choose(checker.rulesets, v.integer(package.data, "/project/plan_year"))
-    issue = Issue(document_number(kind, package.sha256), settings.public_url, settings.fonds)
+    draft = kind.archival and archive is None
+    issue = Issue(document_number(kind, package.sha256, draft), settings.public_url, settings.fonds, archive)
     ctx = kind.context(package.data, report, ruleset, issue)
     issued = v.day(package.data, _ISSUED_ON[kind_name]) or v.day(package.data, "/submitted_on") or date(2019, 11, 15)
     if fmt == "docx":

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from service.accounts import Principal, now
 from service.archive.bag import Bundle, build
+from service.archive.registry import codes_for
 from service.audit import append
 from service.db import models as m
 from service.domain.archive import STAGE_ORDER
@@ -88,12 +89,14 @@ def bundle(rt: Runtime, user: Principal, code: str, download: bool = True) -> Bu
     current = current_packages(rt, code)
     if not current:
         raise NotFound(code)
-    pairs = []
+    pairs, archive = [], {}
     for stage in STAGE_ORDER:
         if stage in current:
             stored = get(rt, user, current[stage].id)
             pairs.append((load(rt, stored), report_of(stored)))
-    result = build(pairs, rt.checker, rt.settings)
+            if stage == "handover":
+                archive = codes_for(rt, stored.row, pairs[-1][0].data)
+    result = build(pairs, rt.checker, rt.settings, archive)
     if download:
         with rt.writing() as s:
             append(s, user.name, "bundle.download", f"project/{code}", {"sha256": result.sha256})

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from service.accounts import Principal, iso, now
+from service.archive.registry import codes_for
 from service.audit import append
 from service.db import models as m
 from service.documents import FORMATS, Blocked, render
@@ -61,7 +62,9 @@ def document(rt: Runtime, user: Principal, package_id: int, kind: str, fmt: str)
         return Issued(kind, fmt, hit.number, hit.title, hit.sha256, rt.blobs.path(hit.sha256), hit.project_code)
     stored = get(rt, user, package_id)  # raises NotFound for another street's package
     report = report_of(stored)
-    rendered = render(kind, fmt, load(rt, stored), report, rt.checker, rt.settings)  # raises Blocked
+    package = load(rt, stored)
+    archive = codes_for(rt, stored.row, package.data) if kinds()[kind].archival else None
+    rendered = render(kind, fmt, package, report, rt.checker, rt.settings, archive)  # raises Blocked
     digest = rt.blobs.put(rendered.data)
     try:
         with rt.writing() as s:

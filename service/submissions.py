@@ -116,6 +116,12 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
             s.add_all(file_rows)
             append(s, user.name, "package.submit", f"package/{row.id}",
                    {"project": row.project_code, "stage": row.stage, "status": row.status, "sha256": row.package_sha256})
+            if row.status == "accepted" and row.stage == "handover":  # the archive numbers what it accepts
+                from service.archive.registry import allocate
+
+                codes = allocate(s, row.id, row.project_code, package.data, rt.settings.fonds, row.received_at)
+                if codes:
+                    append(s, user.name, "archive.number", f"package/{row.id}", {"codes": [c.code for c in codes]})
         return Stored(row, file_rows)
 
 

@@ -95,9 +95,30 @@ def test_sm3_digests_sit_beside_the_sha256_manifest(tmp_path):
 def test_metadata_carries_archival_codes(tmp_path):
     metadata = json.loads((unpack(example_bag(), tmp_path) / "archive-metadata.json").read_text(encoding="utf-8"))
     codes = [d["archival_code"] for d in metadata["archived_documents"]]
-    assert codes == ["J001-2019-Y-0001", "J001-2020-Y-0001", "J001-2020-C-0001", "J001-2020-C-0002",
-                     "J001-2020-C-0003", "J001-2020-Y-0002", "J001-2021-Y-0001", "J001-2021-C-0001"]
+    # The command line has no registry: provisional codes, and the bag says it is a draft.
+    assert codes == ["J001-2019-Y-待编", "J001-2020-Y-待编", "J001-2020-C-待编", "J001-2020-C-待编",
+                     "J001-2020-C-待编", "J001-2020-Y-待编", "J001-2021-Y-待编", "J001-2021-C-待编"]
+    assert metadata["draft"] is True and "待编" in metadata["draft_note"]
+    record = next(g for g in metadata["generated_documents"] if g["kind"] == "handover-record")
+    assert record["number"].startswith("YJ-DRAFT-")
     assert {g["kind"] for g in metadata["generated_documents"]} == {"notice", "acceptance-certificate", "handover-record"}
+
+
+def test_the_catalogue_lists_every_document_with_its_code_under_the_tag_manifest(tmp_path):
+    root = unpack(example_bag(), tmp_path)
+    catalogue = json.loads((root / "archive-catalogue.json").read_text(encoding="utf-8"))
+    assert catalogue["fonds"] == "J001" and catalogue["project_code"] == "XC-2020-007" and catalogue["draft"] is True
+    assert [d["no"] for d in catalogue["documents"]] == list(range(1, 9))
+    first = catalogue["documents"][0]
+    assert first["archival_code"] == "J001-2019-Y-待编" and first["sha256"].startswith("12fdfec72e76")
+    assert (root / first["path"]).is_file()
+    digest = hashlib.sha256((root / "archive-catalogue.json").read_bytes()).hexdigest()
+    assert f"{digest}  archive-catalogue.json" in (root / "tagmanifest-sha256.txt").read_text().splitlines()
+
+
+def test_the_command_line_says_its_bag_is_a_draft(capsys, tmp_path):
+    code, out, err = run(capsys, "bag", *EXAMPLES, "-o", tmp_path / "b.zip", "--lang", "en")
+    assert code == 0 and "sha256" in out and "provisional (件号 待编)" in err
 
 
 def test_the_same_packages_give_the_same_bundle(tmp_path):

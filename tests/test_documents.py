@@ -90,9 +90,27 @@ def test_notice_counts_the_working_days():
 
 
 def test_handover_record_lists_archival_codes_and_digests():
-    body, _ = docx_text(rendered("handover-record", "examples/handover", "docx")[0].data)
-    assert "J001-2019-Y-0001" in body and "J001-2020-C-0001" in body and "J001-2021-Y-0001" in body
+    # Without the archive's registry (the command line) the codes are drafts: 件号 待编.
+    record, _data = rendered("handover-record", "examples/handover", "docx")
+    body, footer = docx_text(record.data)
+    assert "J001-2019-Y-待编" in body and "J001-2020-C-待编" in body and "J001-2021-Y-待编" in body
     assert "12fdfec72e76" in body  # the first 12 hex digits of doc-declaration.pdf's SHA-256
+    assert "档案移交书（草稿）" in body and "【草稿】档号待档案馆受理移交后编定" in body
+    assert record.number.startswith("YJ-DRAFT-") and record.number in footer
+
+
+def test_handover_record_shows_the_codes_the_registry_allocated():
+    from service.domain.archive import archived_documents
+
+    with open_package(FIXTURES / "examples" / "handover") as package:
+        report = checker().check(package)
+        documents = archived_documents(package.data)
+        archive = {d.sha256: f"J009-{d.year}-{d.retention}-{n + 40:04d}" for n, d in enumerate(documents)}
+        record = render("handover-record", "pdf", package, report, checker(), archive=archive)
+        draft = rendered("handover-record", "examples/handover", "pdf")[0]
+    text = squeeze(pdf_text(record.data))
+    assert "J009-2019-Y-0040" in text and "J009-2021-C-0047" in text and "待编" not in text and "草稿" not in text
+    assert not record.number.startswith("YJ-DRAFT-") and record.number != draft.number
 
 
 @pytest.mark.parametrize("kind", sorted(VALID))

@@ -13,6 +13,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from service import __version__
 from service.archive.fourprops import PROPERTIES, PROPERTY_LABELS, FourPropertyReport, check_files, check_handover
@@ -31,6 +32,10 @@ from service.domain.ruleset import choose
 
 _STORED = (".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg", ".ofd", ".zip")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+CATALOGUE = "archive-catalogue.json"  # the machine-readable catalogue: every archived document and its 档号
+DRAFT_NOTE = ("Draft: made without the archive's registry (jiugai bag), so the archival codes are provisional "
+              "(件号 待编) and the transfer record's number is one /verify does not know. The service allocates "
+              "the codes when it accepts the handover; its bundle is the record. 草稿：档号待编，以服务受理后的移交包为准。")
 
 
 class BagRefused(Exception):
@@ -60,8 +65,11 @@ def _digests(data: bytes) -> tuple[str, str]:
     return hashlib.sha256(data).hexdigest(), hashlib.new("sm3", data).hexdigest()
 
 
-def build(pairs: list, checker: Checker, settings: Settings | None = None) -> Bundle:
-    """The bundle of a project from its (package, report) pairs; raises BagRefused."""
+def build(pairs: list, checker: Checker, settings: Settings | None = None, archive: Mapping[str, str] | None = None) -> Bundle:
+    """The bundle of a project from its (package, report) pairs; raises BagRefused.
+
+    `archive`: the archival codes the registry allocated, by file SHA-256 (the service). Without
+    it (the command line) the codes are `…-待编` and the bag is a draft (see `archive-metadata.json`)."""
     settings = settings or Settings.from_env()
     problems = project_problems(pairs)
     if problems:
@@ -83,8 +91,8 @@ def build(pairs: list, checker: Checker, settings: Settings | None = None) -> Bu
         check_files(four, stage, package, prefix)
         for kind in (k for k in kinds().values() if k.stage == stage):
             for fmt in ("pdf", "docx"):
-                document = render(kind.kind, fmt, package, report, checker, settings)
-                again = render(kind.kind, fmt, package, report, checker, settings)
+                document = render(kind.kind, fmt, package, report, checker, settings, archive)
+                again = render(kind.kind, fmt, package, report, checker, settings, archive)
                 item = f"data/{stage}/generated/{kind.kind}.{fmt}"
                 payload[item] = document.data
                 digest = hashlib.sha256(document.data).hexdigest()
@@ -101,7 +109,7 @@ def build(pairs: list, checker: Checker, settings: Settings | None = None) -> Bu
     if not four.passed:
         raise BagRefused([Msg(N_("four-property check failed: {property} of {item}: {detail}"),
                               {"property": Msg(PROPERTY_LABELS[c.prop]), "item": c.item, "detail": c.detail}) for c in four.failures()], four)
-    metadata = _metadata(by_stage, generated, settings)
+    metadata = _metadata(by_stage, generated, settings, archive)
     return Bundle(_zip(code, payload, _tag_files(by_stage, payload, four, metadata, settings)), four, metadata)
 
 
@@ -123,14 +131,16 @@ def _scan(data: bytes) -> list[str]:
         return active_content(Path(f.name))
 
 
-def _metadata(by_stage: dict, generated: list, settings: Settings) -> dict:
+def _metadata(by_stage: dict, generated: list, settings: Settings, archive: Mapping[str, str] | None) -> dict:
     handover = by_stage["handover"][0]
     docs = [d for d in resolve(handover.data, "/handover/documents") or [] if isinstance(d, dict)]
     listed = {a.get("id"): a for a in handover.data.get("attachments", []) if isinstance(a, dict)}
-    codes = archival_codes(docs, settings.fonds)
+    codes = archival_codes(handover.data, settings.fonds, archive)
     return {
         "project": handover.data.get("project"),
         "fonds": settings.fonds,
+        "draft": archive is None,
+        **({"draft_note": DRAFT_NOTE} if archive is None else {}),
         "packages": {s: {"sha256": p.sha256, "submitted_on": p.data.get("submitted_on")} for s, (p, _r) in by_stage.items()},
         "archived_documents": [
             {"archival_code": code, "category": d.get("category"), "title": d.get("title"), "responsible": d.get("responsible"),
@@ -138,6 +148,21 @@ def _metadata(by_stage: dict, generated: list, settings: Settings) -> dict:
              "path": f"data/handover/package/{listed.get(d.get('file'), {}).get('file', '')}",
              "sha256": listed.get(d.get("file"), {}).get("sha256")} for d, code in zip(docs, codes)],
         "generated_documents": generated,
+    }
+
+
+def catalogue(metadata: dict) -> dict:
+    """The catalogue tag file: the fonds, the project and every archived document with its code."""
+    project = metadata.get("project") if isinstance(metadata.get("project"), dict) else {}
+    return {
+        "catalogue_version": "1.0",
+        "fonds": metadata["fonds"],
+        "project_code": project.get("code"),
+        "community": project.get("community"),
+        "draft": metadata["draft"],
+        "documents": [{"no": n, **{k: d.get(k) for k in ("archival_code", "title", "category", "responsible", "date", "pages",
+                                                       "retention", "path", "sha256")}}
+                      for n, d in enumerate(metadata["archived_documents"], start=1)],
     }
 
 
@@ -175,6 +200,7 @@ def _tag_files(by_stage: dict, payload: dict, four: FourPropertyReport, metadata
         "manifest-sha256.txt": "".join(f"{sha}  {path}\n" for path, (sha, _sm3) in digests.items()).encode("utf-8"),
         "sm3-digests.txt": "".join(f"{sm3}  {path}\n" for path, (_sha, sm3) in digests.items()).encode("utf-8"),
         "archive-metadata.json": json.dumps(metadata, ensure_ascii=False, indent=2, default=str).encode("utf-8"),
+        CATALOGUE: json.dumps(catalogue(metadata), ensure_ascii=False, indent=2, default=str).encode("utf-8"),
         "four-property-check.json": json.dumps(to_json(four), ensure_ascii=False, indent=2).encode("utf-8"),
         "four-property-check.pdf": four_property_pdf(four, handover, settings),
     }

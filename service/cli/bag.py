@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from service.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, N_, fail, render_msg, render_text
+from service.cli.render import DRAFT
 
 
 def run(args) -> int:
@@ -38,4 +39,5 @@ def run(args) -> int:
         return EXIT_INVALID
     atomic_write(out, bundle.data)
     print(f"{out}  sha256 {bundle.sha256}")
+    fail(render_text(DRAFT, args.lang))
     return EXIT_VALID

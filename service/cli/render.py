@@ -5,6 +5,10 @@ import sys
 
 from service.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, Msg, N_, fail, render_msg, render_text
 
+# The command line has no archive registry: what lists archival codes is a draft.
+DRAFT = N_("this is a draft: its archival codes are provisional (件号 待编) until the service accepts the handover, "
+           "and /verify does not know it")
+
 
 def run(args) -> int:
     """Write one document; exit 0 written, 1 blocked (reasons on stderr, nothing written), 2 unreadable."""
@@ -44,4 +48,6 @@ def run(args) -> int:
         return EXIT_INVALID
     atomic_write(out, document.data)
     print(f"{out}  {document.number}")
+    if "-DRAFT-" in document.number:
+        fail(render_text(DRAFT, args.lang))
     return EXIT_VALID

@@ -150,3 +150,34 @@ class JobTask(Base):
     failures: Mapped[list] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ArchivalSequence(Base):
+    """The last 件号 the archive allocated in one (fonds, year, retention code), across every project."""
+
+    __tablename__ = "archival_sequences"
+    fonds: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[str] = mapped_column(String(4), primary_key=True)
+    retention: Mapped[str] = mapped_column(String(1), primary_key=True)  # Y 永久, C 长期, D 短期
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class ArchivalCode(Base):
+    """A 档号 allocated to a document (a file, by SHA-256, within a project) when its handover was
+    accepted; never changed, never reused."""
+
+    __tablename__ = "archival_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    fonds: Mapped[str] = mapped_column(String(40))
+    year: Mapped[str] = mapped_column(String(4))
+    retention: Mapped[str] = mapped_column(String(1))
+    number: Mapped[int] = mapped_column(Integer)
+    project_code: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    document_date: Mapped[str] = mapped_column(Text)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)  # the handover that first listed it
+    allocated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (UniqueConstraint("project_code", "sha256", name="uq_archival_codes_document"),
+                      UniqueConstraint("fonds", "year", "retention", "number", name="uq_archival_codes_number"))

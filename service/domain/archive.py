@@ -1,25 +1,66 @@
 """Archival codes (档号) in the DA/T 22 form 全宗号-年度-保管期限代码-件号."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Mapping
 
+from service.domain.pointer import resolve
 from service.domain.project import normal_name, of_project_block
+from service.domain.rules.base import attachment_index
 
 RETENTION_CODES = {"permanent": "Y", "long": "C", "short": "D"}  # 永久、长期、短期
+PENDING = "待编"  # the 件号 of a code the archive's registry has not allocated (a draft)
 
 
-def archival_codes(documents: list[dict], fonds: str) -> list[str]:
-    """One 档号 per document, in order; 件号 counts within each year and retention period."""
-    counters: dict[tuple[str, str], int] = {}
-    codes = []
-    for d in documents:
+@dataclass(frozen=True)
+class ArchivedDocument:
+    """A document a handover lists, as the archive numbers it: the same file (SHA-256) within a
+    project is the same document, and keeps its code for ever."""
+
+    sha256: str | None  # of its file, as the package lists it; None when the package does not say
+    year: str  # of the document's own date ("0000" when it has none)
+    retention: str  # Y, C or D ("X" when unknown)
+    title: str
+    date: str
+
+    def code(self, fonds: str, number: int | None) -> str:
+        """The 档号 with this 件号, or the draft's `待编` without one."""
+        return f"{fonds}-{self.year}-{self.retention}-{PENDING if number is None else f'{number:04d}'}"
+
+
+def archived_documents(doc: dict) -> list[ArchivedDocument]:
+    """The documents of a handover package, in the order it lists them."""
+    listed = attachment_index(doc)
+    found = []
+    for d in resolve(doc, "/handover/documents") or []:
+        if not isinstance(d, dict):
+            continue
         date = d.get("date") if isinstance(d.get("date"), str) else ""
-        year = date[:4] if date[:4].isdigit() else "0000"
-        retention = RETENTION_CODES.get(d.get("retention") if isinstance(d.get("retention"), str) else "", "X")
-        counters[(year, retention)] = counters.get((year, retention), 0) + 1
-        codes.append(f"{fonds}-{year}-{retention}-{counters[(year, retention)]:04d}")
-    return codes
+        retention = d.get("retention") if isinstance(d.get("retention"), str) else ""
+        entry = listed.get(d.get("file"), (0, {}))[1] if isinstance(d.get("file"), str) else {}
+        sha = entry.get("sha256") if isinstance(entry.get("sha256"), str) else None
+        found.append(ArchivedDocument(sha.lower() if sha else None, date[:4] if date[:4].isdigit() else "0000",
+                                      RETENTION_CODES.get(retention, "X"), d.get("title") if isinstance(d.get("title"), str) else "",
+                                      date))
+    return found
+
+
+def to_number(doc: dict) -> list[ArchivedDocument]:
+    """The documents that need a 件号, once each (the first listing of a file wins)."""
+    seen, wanted = set(), []
+    for d in archived_documents(doc):
+        if d.sha256 and d.sha256 not in seen:
+            seen.add(d.sha256)
+            wanted.append(d)
+    return wanted
+
+
+def archival_codes(doc: dict, fonds: str, allocated: Mapping[str, str] | None = None) -> list[str]:
+    """One 档号 per listed document, in order: the one the archive allocated to its file, else a
+    draft `{fonds}-{year}-{retention}-待编` (the command line has no registry)."""
+    allocated = allocated or {}
+    return [allocated.get(d.sha256 or "") or d.code(fonds, None) for d in archived_documents(doc)]
 
 
 STAGE_ORDER = ("declaration", "acceptance", "handover")

@@ -52,10 +52,17 @@ class DocumentKind:
     title: str
     blocks: Callable[[Finding], bool]
     context: Callable[..., dict[str, Any]]
+    archival: bool = False  # lists archival codes: a draft where no registry allocated them
 
 
-def document_number(kind: "DocumentKind", package_sha256: str) -> str:
-    """Reproducible number of a document: its kind's code and a digest of kind and package."""
+def document_number(kind: "DocumentKind", package_sha256: str, draft: bool = False) -> str:
+    """Reproducible number of a document: its kind's code and a digest of kind and package.
+
+    A draft (archival codes still 待编) gets a number of its own, which the service never issues,
+    so /verify does not take a draft for the record the service issues from the same package."""
+    if draft:
+        digest = hashlib.sha256(f"jiugai-draft:{kind.kind}:{package_sha256}".encode()).hexdigest()
+        return f"{kind.code}-DRAFT-{digest[:16].upper()}"
     digest = hashlib.sha256(f"jiugai-document:{kind.kind}:{package_sha256}".encode()).hexdigest()
     return f"{kind.code}-{digest[:16].upper()}"
 
@@ -77,5 +84,6 @@ def kinds() -> dict[str, DocumentKind]:
     return {k.kind: k for k in (
         DocumentKind("notice", "declaration", "GS", "关于{community}综合改造提升方案的公示", blocks_notice, notice.context),
         DocumentKind("acceptance-certificate", "acceptance", "YS", "老旧小区综合改造提升项目联合竣工验收证书", blocks_all, certificate.context),
-        DocumentKind("handover-record", "handover", "YJ", "老旧小区综合改造提升项目档案移交书", blocks_all, handover.context),
+        DocumentKind("handover-record", "handover", "YJ", "老旧小区综合改造提升项目档案移交书", blocks_all, handover.context,
+                     archival=True),
     )}

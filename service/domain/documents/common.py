@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Mapping
 
 from service.domain import formats as fmt
 from service.domain import values as v
@@ -18,6 +19,14 @@ class Issue:
     number: str
     public_url: str
     fonds: str = "J001"
+    # The 档号 the archive's registry allocated, by file SHA-256 (the service's documents); None
+    # where there is no registry (the command line): the codes are then drafts, `…-待编`.
+    archive: Mapping[str, str] | None = None
+
+    @property
+    def draft(self) -> bool:
+        """Whether the archival codes are provisional (and the document a draft /verify does not know)."""
+        return self.archive is None
 
     @property
     def verify_url(self) -> str:

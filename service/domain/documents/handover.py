@@ -15,14 +15,15 @@ CATEGORY_LABELS = {
     "supervision": "监理", "acceptance": "竣工验收", "financial": "财务决算", "management": "长效管理",
 }
 RETENTION_LABELS = {"permanent": "永久", "long": "长期", "short": "短期"}
+DRAFT_NOTE = "【草稿】档号待档案馆受理移交后编定，本稿不作移交凭证，其文书编号不能查验。"
 
 
 def context(doc: dict, report: Report, ruleset: RuleSet, issue: Issue) -> dict:
     """Everything the transfer record says, as text."""
-    ctx = base(doc, issue, "老旧小区综合改造提升项目档案移交书")
+    ctx = base(doc, issue, "老旧小区综合改造提升项目档案移交书" + ("（草稿）" if issue.draft else ""))
     documents = [d for _i, d in each(resolve(doc, "/handover/documents"))]
     listed = attachment_index(doc)
-    codes = archival_codes(documents, issue.fonds)
+    codes = archival_codes(doc, issue.fonds, issue.archive)
     rows = []
     for n, (d, code) in enumerate(zip(documents, codes), start=1):
         entry = listed.get(d.get("file"), (0, {}))[1] if isinstance(d.get("file"), str) else {}
@@ -43,6 +44,8 @@ def context(doc: dict, report: Report, ruleset: RuleSet, issue: Issue) -> dict:
                     f"{ctx['from_unit']}将{ctx['project_name']}（项目编号：{ctx['project_code']}{included}）档案"
                     f"移交{ctx['to_unit']}。本次移交文件共{len(documents)}件、{pages}页，其中永久保存{count['permanent']}件、"
                     f"长期保存{count['long']}件、短期保存{count['short']}件。移交目录如下：")
+    if issue.draft:  # why it is a draft, where a reader sees it first
+        ctx["intro"] = DRAFT_NOTE + ctx["intro"]
     ctx["handed_by"] = v.text(doc, "/handover/handed_by") or ""
     ctx["received_by"] = v.text(doc, "/handover/received_by") or ""
     ctx["unit"] = issuing_body(ruleset, doc, "street", on)

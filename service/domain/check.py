@@ -12,7 +12,7 @@ from service.domain.findings import ERROR, Finding, Msg, N_, Report
 from service.domain.package import Package
 from service.domain.rules import RULES, Context, History
 from service.domain.ruleset import RuleSet, choose, load_rulesets
-from service.domain.schema import SchemaChecker, scrub, surrogate_findings
+from service.domain.schema import SchemaChecker, duplicate_names, scrub, surrogate_findings
 
 
 @dataclass
@@ -43,6 +43,7 @@ class Checker:
                 doc = package.data = scrub(doc)
         stage = package.stage
         findings += self.schema.findings(doc, stage)
+        findings += duplicate_names(doc)
         ctx = Context(package, ruleset, self.calendar, _inspector(package), history)
         for rule in RULES:
             if not rule.applies_to(stage):

@@ -1,4 +1,9 @@
-"""Rule SCHEMA: the package against its stage's JSON Schema, one finding per violation."""
+"""Rule SCHEMA: the package against its stage's JSON Schema, one finding per violation.
+
+Format 1.0 and 1.1 each have a schema per stage (`declaration.schema.json`, `declaration-1.1.schema.json`,
+…); a package of another format version gets only the envelope (`envelope-any`), which says which
+versions exist. What JSON Schema cannot say (names unique within a project) is checked here too.
+"""
 from __future__ import annotations
 
 import json
@@ -9,8 +14,10 @@ import jsonschema_rs
 
 from service.domain.findings import ERROR, Finding, Msg, N_
 from service.domain.pointer import join
+from service.domain.project import communities, is_multi, normal_name
 
 STAGES = ("declaration", "acceptance", "handover")
+VERSIONS = ("1.0", "1.1")
 
 _TYPE_NAMES = {
     "string": N_("text"), "integer": N_("a whole number"), "number": N_("a number"),
@@ -44,18 +51,33 @@ class SchemaChecker:
         self._pattern_names[common["project"]["properties"]["code"]["pattern"]] = "project_code"
         self.documents = docs
         self.validators = {
-            name.split(".")[0]: jsonschema_rs.validator_for(doc, validate_formats=True, registry=registry)
+            name.removesuffix(".schema.json"): jsonschema_rs.validator_for(doc, validate_formats=True, registry=registry)
             for name, doc in docs.items()
             if name != "common.schema.json"
         }
 
-    def validator(self, stage: str | None):
-        """The validator for `stage`; an unknown stage gets the envelope alone."""
-        return self.validators[stage if stage in STAGES else "envelope"]
+    @staticmethod
+    def schema_name(stage: str | None, version: Any = "1.0") -> str:
+        """Which schema checks a package: its stage's in its version, else an envelope.
+
+        A package without a format_version is read as 1.0 (the required field is then reported
+        against the 1.0 schema of its stage); any other unknown version gets `envelope-any`.
+        """
+        if version is None:
+            version = "1.0"
+        if version not in VERSIONS:
+            return "envelope-any"
+        name = stage if stage in STAGES else "envelope"
+        return name if version == "1.0" else f"{name}-{version}"
+
+    def validator(self, stage: str | None, version: Any = "1.0"):
+        """The validator for `stage` in format `version`; an unknown stage gets the envelope alone."""
+        return self.validators[self.schema_name(stage, version)]
 
     def findings(self, doc: Any, stage: str | None) -> list[Finding]:
         """Every schema violation as a SCHEMA finding, sorted by path."""
-        found = [f for error in self.validator(stage).iter_errors(doc) for f in self._to_findings(error)]
+        version = doc.get("format_version") if isinstance(doc, dict) else None
+        found = [f for error in self.validator(stage, version).iter_errors(doc) for f in self._to_findings(error)]
         return sorted(found, key=lambda f: f.path)
 
     def _to_findings(self, error) -> Iterator[Finding]:
@@ -106,6 +128,27 @@ _LIMITS = {
 
 def _finding(path: str, msgid: str, params: dict | None = None, **kw: Any) -> Finding:
     return Finding("SCHEMA", ERROR, path, Msg(msgid, {**(params or {}), **kw}), "—")
+
+
+def duplicate_names(doc: Any) -> list[Finding]:
+    """SCHEMA findings for a 1.1 community whose name an earlier community of the project already has.
+
+    JSON Schema's uniqueItems compares whole objects, not one field, so this is said here. Names
+    are compared as COMMUNITY-ONCE compares them across projects (NFC, white space removed).
+    """
+    if not is_multi(doc):
+        return []
+    seen: dict[str, int] = {}
+    found = []
+    for community in communities(doc):
+        name = community.name
+        if name is None:
+            continue
+        first = seen.setdefault(normal_name(name), community.index)
+        if first != community.index:
+            found.append(_finding(community.pointer("name"), N_("the community “{name}” is listed twice in the project, here and at {first}: list each community once"),
+                                  name=_short(name), first=join("project", "communities", first)))
+    return found
 
 
 def lone_surrogates(doc: Any, path: str = "") -> Iterator[tuple[str, Any]]:

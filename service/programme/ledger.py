@@ -107,9 +107,10 @@ def projects(rt: Runtime, states: list[ProjectState] | None = None) -> list[dict
             "budget": _dec(decl.budget_yuan) if decl else None,
             "approved_budget": _dec(decision.approved_budget_yuan) if decision and decision.approved else None,
             "accounts": _dec(_section(accepted, "final_accounts").get("total_yuan")),
-            # After acceptance the shares the plan fixes on the final accounts; before it, the declared ones.
+            # The city's subsidy as the plan fixes it on the final accounts (before acceptance: as declared);
+            # the district's matching fund (区级配套资金) as the district committed it in the declaration.
             "city": _dec(subsidy.get("city_yuan")) if subsidy else _dec(funding.get("city_yuan")),
-            "district": _dec(subsidy.get("district_yuan")) if subsidy else _dec(funding.get("district_yuan")),
+            "district": _dec(funding.get("district_yuan")),
             "declared_on": _date(decl.submitted_on) if decl else None,
             "notice_start": _date(notice.get("start")), "notice_end": _date(notice.get("end")),
             "approved": ("是" if decision.approved else "否") if decision else "",

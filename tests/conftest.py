@@ -26,7 +26,7 @@ def unavailable(reason: str) -> None:
 
 def fixture_cases() -> list[tuple[str, Path, Path | None]]:
     """(id, package folder, expected-findings file) for every fixture package."""
-    cases = [(f"examples/{s}", FIXTURES / "examples" / s, None) for s in STAGES]
+    cases = [(f"{folder}/{s}", FIXTURES / folder / s, None) for folder in ("examples", "examples-1.1") for s in STAGES]
     for stage in STAGES:
         for expected in sorted((FIXTURES / stage).glob("*.findings.json")):
             name = expected.name.removesuffix(".findings.json")

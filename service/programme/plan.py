@@ -30,7 +30,7 @@ KNOWN = (("朝晖一区", "朝晖街道", 2020, None, False), ("朝晖二区", "
          ("德胜东村", "东新街道", 2020, None, False), ("三塘北苑", "东新街道", 2021, None, False),
          ("流水东苑", "文晖街道", 2020, None, False), ("和平苑", "文晖街道", 2022, None, False),
          ("天堂园", "石桥街道", 2022, None, True))
-# Communities renovated as one project (朝晖二区、三区、四区 is also core11's 1.1 fixture).
+# Communities renovated as one project (朝晖二区、三区、四区 is the 1.1 fixture XC-2020-008 when it is there).
 GROUPS = (("朝晖二区", "朝晖三区", "朝晖四区"), ("朝晖五区", "朝晖六区"))
 # (communities, projects) per plan year where the plan does not fix them; 2020 comes from the targets.
 YEARS = {2019: (6, 6), 2020: None, 2021: (20, 15), 2022: None}
@@ -40,6 +40,8 @@ SUFFIXES = ("新村", "小区", "苑", "坊", "里", "公寓", "花园", "北区
 # to its handover; the two invalid declarations are rejected and count for nothing.
 DEMO_PACKAGES = (("examples/declaration", "chaohui"), ("examples/acceptance", "chaohui"), ("examples/handover", "chaohui"),
                  ("declaration/huilongmiaoqian-valid", "chaoming"), ("declaration/tiantangyuan-affordable-valid", "shiqiao"),
+                 ("declaration/chaohui-234-valid", "chaohui"), ("acceptance/chaohui-234-valid", "chaohui"),
+                 ("handover/chaohui-234-valid", "chaohui"),
                  ("declaration/consent-double-two-thirds", "chaohui"), ("declaration/notice-working-days-national-day", "chaohui"))
 
 

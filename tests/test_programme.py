@@ -40,6 +40,7 @@ from service.web import create_app
 from service_support import listening
 
 ROOT = Path(__file__).resolve().parents[1]
+OFFLINE_WARNINGS = ("HANDOVER-AFTER-ACCEPTANCE", "PROJECT-APPROVED")
 
 
 def test_the_targets_are_data_beside_the_rule_set():
@@ -125,7 +126,8 @@ def test_every_generated_package_is_valid_and_named_by_the_district_of_its_date(
             upload.write_bytes(zipped(doc, files))
             with open_package(upload) as package:
                 report = checker().check(package)
-            assert [f.rule for f in report.findings if f.rule != "HANDOVER-AFTER-ACCEPTANCE"] == [], (p.code, stage)
+            # Offline, the checker cannot see the other stages or the district's decision: it only warns of them.
+            assert [f.rule for f in report.findings if f.rule not in OFFLINE_WARNINGS] == [], (p.code, stage)
             on = date.fromisoformat(doc["submitted_on"])
             district = "拱墅区" if on >= merger else "下城区"
             assert district in doc["submitter"]["unit"], (p.code, stage)

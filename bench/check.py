@@ -1,6 +1,7 @@
 """Benchmark of the check (issue 2): in-process time per package beside the raw validator.
 
-Prints, for each of the spec's three examples: the raw jsonschema-rs validator alone on the
+Prints, for each of the spec's three examples and for a format 1.1 declaration of three
+communities (fixtures/declaration/chaohui-234-valid): the raw jsonschema-rs validator alone on the
 same document, the whole check (schema and every rule) without and with the attached files,
 their ratio, and the reference `jsonschema` validator for scale; then the wall time of
 `jiugai check` on the declaration example, start-up included. Run: make bench
@@ -49,19 +50,21 @@ def main() -> None:
     docs = {d["$id"]: d for d in c.schema.documents.values()}
     registry = Registry().with_resources([(k, Resource.from_contents(v)) for k, v in docs.items()])
     print(f"{'stage':12} {'raw rs µs':>10} {'check µs':>10} {'ratio':>6} {'+files µs':>10} {'jsonschema µs':>14}")
-    for stage in ("declaration", "acceptance", "handover"):
-        folder = ROOT / "fixtures" / "examples" / stage
+    cases = [(stage, ROOT / "fixtures" / "examples" / stage) for stage in ("declaration", "acceptance", "handover")]
+    cases.append(("1.1 × 3", ROOT / "fixtures" / "declaration" / "chaohui-234-valid"))
+    for label, folder in cases:
         raw = (folder / "package.json").read_bytes()
         doc = json.loads(raw, parse_float=Decimal)
-        validator = c.schema.validator(stage)
+        stage, version = doc["stage"], doc["format_version"]
+        validator = c.schema.validator(stage, version)
         t_raw = per_call(lambda: list(validator.iter_errors(doc)))
         t_check = per_call(lambda: c.check(Package(doc, raw, None, "bench")))
         with open_package(folder) as package:
             t_files = per_call(lambda: c.check(Package(doc, raw, package.files, "bench")))
-        reference = jsonschema.Draft202012Validator(docs[f"https://jiugai.example/schemas/1.0/{stage}.schema.json"],
+        reference = jsonschema.Draft202012Validator(docs[f"https://jiugai.example/schemas/1.0/{c.schema.schema_name(stage, version)}.schema.json"],
                                                     registry=registry, format_checker=jsonschema.FormatChecker())
         t_ref = per_call(lambda: list(reference.iter_errors(json.loads(raw))), 0.2)
-        print(f"{stage:12} {t_raw * 1e6:10.1f} {t_check * 1e6:10.1f} {t_check / t_raw:6.1f} {t_files * 1e6:10.1f} {t_ref * 1e6:14.1f}")
+        print(f"{label:12} {t_raw * 1e6:10.1f} {t_check * 1e6:10.1f} {t_check / t_raw:6.1f} {t_files * 1e6:10.1f} {t_ref * 1e6:14.1f}")
     script = Path(sys.executable).parent / "jiugai"
     walls = []
     for _ in range(5):

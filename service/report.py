@@ -18,6 +18,7 @@ def to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
         "stage": report.stage,
         "project": report.project,
         "ruleset": report.ruleset,
+        **({"law": report.law} if report.stage == "declaration" else {}),
         "errors": [_finding(f, lang) for f in report.errors],
         "warnings": [_finding(f, lang) for f in report.warnings],
         "computed": report.computed,
@@ -33,6 +34,8 @@ def to_text(report: Report, lang: str = "zh") -> str:
     for label, group in ((_("error", lang), report.errors), (_("warning", lang), report.warnings)):
         for f in group:
             lines.append(f"  {label} {f.rule} {f.path or '/'} [{f.clause}] {render(f.message, lang)}")
+    if report.law:
+        lines.append(f"  law: {report.law if isinstance(report.law, str) else ', '.join(str(x) for x in report.law)}")
     for key, value in report.computed.items():
         lines.append(f"  {key}: {value}")
     return "\n".join(lines)
@@ -51,6 +54,7 @@ def _msg_from(record: dict) -> Msg:
 def to_record(report: Report) -> dict:
     """The report as JSON data that keeps every message translatable (msgid and parameters)."""
     return {"stage": report.stage, "project": report.project, "ruleset": report.ruleset, "computed": report.computed,
+            "law": report.law,
             "findings": [{"rule": f.rule, "severity": f.severity, "path": f.path, "clause": f.clause,
                           "message": _msg_record(f.message)} for f in report.findings]}
 
@@ -59,4 +63,4 @@ def from_record(record: dict) -> Report:
     """The report stored by `to_record`."""
     return Report(record["stage"], record["project"], record["ruleset"],
                   [Finding(f["rule"], f["severity"], f["path"], _msg_from(f["message"]), f["clause"]) for f in record["findings"]],
-                  record["computed"])
+                  record["computed"], record.get("law"))  # reports stored before 1.1 have no law

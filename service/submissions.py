@@ -13,6 +13,7 @@ from service.audit import append
 from service.db import models as m
 from service.domain import values as v
 from service.domain.package import Package
+from service.domain.project import project_name
 from service.domain.rules.base import attachment_index
 from service.report import from_record, to_record
 from service.runtime import Runtime
@@ -72,7 +73,7 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
         with rt.writing() as s:
             row = m.PackageRow(
                 project_code=package.project_code or "", stage=package.stage or "", street=street or "",
-                community=v.text(package.data, "/project/community") or "",
+                community=project_name(package.data),  # 1.1: the project's name (项目名称); its communities are in `project`
                 plan_year=v.integer(package.data, "/project/plan_year"), status="accepted" if report.valid else "rejected",
                 submitted_on=v.text(package.data, "/submitted_on"), received_at=now(), submitted_by=user.id,
                 package_sha256=package.sha256, upload_sha256=upload_digest, report=_jsonable(to_record(report)),

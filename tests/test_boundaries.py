@@ -155,6 +155,8 @@ def test_city_share_estimate_rounds_half_up_to_the_fen(example, check_doc):
 def test_city_share_is_capped_at_400_yuan_per_square_metre(example, check_doc):
     doc = example("declaration")
     doc["project"]["floor_area_m2"] = Decimal("30000.00")  # cap 12,000,000 < 13,800,000
+    # exclusive area within the floor area (CONSENT-TOTALS), still agreed by more than two thirds
+    doc["consent"].update(total_exclusive_area_m2=Decimal("28000.00"), renovation={"owners": 1300, "area_m2": Decimal("22000.00")})
     report = check_doc(doc)
     assert report.computed["city_share_estimate_yuan"] == "6000000.00"
     assert rules_of(report, "FUNDING-OLD") == [("warning", "/plan/funding/city_yuan")]

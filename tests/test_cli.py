@@ -40,8 +40,9 @@ def test_json_report_has_exactly_the_fields_of_rules_md(capsys):
     code, out, _ = run(capsys, "check", str(FIXTURES / "declaration" / "consent-double-two-thirds"), "--format", "json")
     assert code == 1
     report = json.loads(out)
-    assert list(report) == ["valid", "stage", "project", "ruleset", "errors", "warnings", "computed"]
-    assert report["valid"] is False and report["ruleset"] == "xiacheng-2019"
+    # a declaration's report names the law its votes were judged by (programme.md)
+    assert list(report) == ["valid", "stage", "project", "ruleset", "law", "errors", "warnings", "computed"]
+    assert report["valid"] is False and report["ruleset"] == "xiacheng-2019" and report["law"] == "property-law-2007"
     area = report["errors"][0]
     assert list(area) == ["rule", "path", "message", "clause"]
     assert area["rule"] == "CONSENT-DOUBLE-TWO-THIRDS" and area["clause"] == "三（四）1"

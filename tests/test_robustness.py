@@ -12,8 +12,11 @@ from conftest import FIXTURES
 from service.domain.package import Package
 from service.report import to_dict, to_text
 
-BASES = {s: json.loads((FIXTURES / "examples" / s / "package.json").read_text(encoding="utf-8"), parse_float=Decimal)
-         for s in ("declaration", "acceptance", "handover")}
+BASES = {f"{folder}/{s}": json.loads((FIXTURES / folder / s / "package.json").read_text(encoding="utf-8"), parse_float=Decimal)
+         for folder in ("examples", "examples-1.1") for s in ("declaration", "acceptance", "handover")}
+# A project of three communities: damage one community or one vote among several.
+BASES["chaohui-234/declaration"] = json.loads((FIXTURES / "declaration" / "chaohui-234-valid" / "package.json").read_text(encoding="utf-8"),
+                                              parse_float=Decimal)
 
 hostile_text = st.text(alphabet=st.sampled_from(list("&<>\"'{}%#\\/ 𠀾\x00\x07\t\n\ud800朝晖0123.-")), max_size=12)
 leaves = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), hostile_text,

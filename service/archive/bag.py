@@ -26,6 +26,7 @@ from service.domain.check import Checker
 from service.domain.documents import kinds
 from service.domain.findings import Msg, N_
 from service.domain.pointer import resolve
+from service.domain.project import is_multi, project_name
 from service.domain.ruleset import choose
 
 _STORED = (".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg", ".ofd", ".zip")
@@ -148,6 +149,11 @@ def _size(n: int) -> str:
     return ""
 
 
+def _project_title(doc: dict) -> str:
+    """项目名称 as the archive names the bag: 1.1 gives it; a 1.0 project is named after its community."""
+    return project_name(doc) if is_multi(doc) else f"{project_name(doc)}综合改造提升项目"
+
+
 def _tag_files(by_stage: dict, payload: dict, four: FourPropertyReport, metadata: dict, settings: Settings) -> dict[str, bytes]:
     handover = by_stage["handover"][0]
     digests = {path: _digests(data) for path, data in sorted(payload.items())}
@@ -157,7 +163,7 @@ def _tag_files(by_stage: dict, payload: dict, four: FourPropertyReport, metadata
         ("Contact-Name", v.text(handover.data, "/submitter/contact") or ""),
         ("Contact-Phone", v.text(handover.data, "/submitter/phone") or ""),
         ("External-Identifier", handover.project_code or ""),
-        ("External-Description", f"{v.text(handover.data, '/project/community')}综合改造提升项目档案（计划申报、项目验收、档案移交）"),
+        ("External-Description", f"{_project_title(handover.data)}档案（计划申报、项目验收、档案移交）"),
         ("Bagging-Date", v.text(handover.data, "/handover/date") or ""),
         ("Bag-Software-Agent", f"jiugai {__version__}"),
         ("Bag-Size", _size(total)),

@@ -8,6 +8,7 @@ from service.config import Settings
 from service.domain import values as v
 from service.domain.documents import DocumentKind, blocks_all, document_number
 from service.domain.documents.common import Issue, base, day
+from service.domain.project import is_multi, project_name
 from service.i18n import render as render_msg
 from service.render import pdf
 from service.render.layouts import LAYOUTS
@@ -38,7 +39,8 @@ def four_property_pdf(report: FourPropertyReport, handover, settings: Settings) 
     issue = Issue(document_number(KIND, handover.sha256), settings.public_url, settings.fonds)
     ctx = base(handover.data, issue, "老旧小区综合改造提升项目档案四性检测报告")
     failed = len(report.failures())
-    ctx["intro"] = (f"依据DA/T 70-2018《文书类电子档案检测一般要求》，对{ctx['community']}综合改造提升项目"
+    title = project_name(handover.data) if is_multi(handover.data) else f"{ctx['community']}综合改造提升项目"
+    ctx["intro"] = (f"依据DA/T 70-2018《文书类电子档案检测一般要求》，对{title}"
                     f"（项目编号：{ctx['project_code']}）移交的电子文件进行真实性、完整性、可用性和安全性检测。"
                     f"共检测{len(report.checks)}项，通过{len(report.checks) - failed}项，未通过{failed}项。"
                     f"检测结论：{'通过' if report.passed else '不通过'}。")

@@ -1,6 +1,11 @@
 """Archival codes (档号) in the DA/T 22 form 全宗号-年度-保管期限代码-件号."""
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from service.domain.project import normal_name, of_project_block
+
 RETENTION_CODES = {"permanent": "Y", "long": "C", "short": "D"}  # 永久、长期、短期
 
 
@@ -18,8 +23,9 @@ def archival_codes(documents: list[dict], fonds: str) -> list[str]:
 
 
 STAGE_ORDER = ("declaration", "acceptance", "handover")
-# The project fields a later stage must carry unchanged (PROJECT-CONSISTENT).
-PROJECT_FIELDS = ("code", "community", "street", "built_year", "buildings", "households", "floor_area_m2")
+# The fields of each community a later stage must carry unchanged (PROJECT-CONSISTENT); the
+# name matches the communities up, and the code and street are the project's.
+COMMUNITY_FIELDS = ("built_year", "buildings", "households", "floor_area_m2")
 
 
 def project_problems(reports: list) -> list:
@@ -48,13 +54,61 @@ def project_problems(reports: list) -> list:
             problems.append(Msg(N_("the joint acceptance of project {code} did not pass: its files cannot be handed over"), {"code": package.project_code or "?"}))
     if problems:
         return problems  # comparing the project blocks of mismatched packages says nothing more
-    projects = {p.stage: p.data.get("project", {}) for p, _r in reports if isinstance(p.data, dict)}
-    first = projects.get("declaration")
-    for stage, project in projects.items():
-        if first is None or stage == "declaration" or not isinstance(project, dict):
+    declared = next((p for p, _r in reports if p.stage == "declaration" and isinstance(p.data, dict)), None)
+    for package, _r in reports:
+        if declared is None or package.stage == "declaration" or not isinstance(package.data, dict):
             continue
-        for field in PROJECT_FIELDS:
-            if project.get(field) != first.get(field):
+        problems += _stage_differences(stage_name(package.stage), package.data, declared.data)
+    return problems
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values, numbers compared exactly (98500.5 and 98500.50 are the same area)."""
+    if isinstance(a, (int, float, Decimal)) and isinstance(b, (int, float, Decimal)) and not isinstance(a, bool) and not isinstance(b, bool):
+        try:
+            return Decimal(str(a)) == Decimal(str(b))
+        except InvalidOperation:
+            return False
+    return a == b
+
+
+def _stage_differences(stage: Any, doc: dict, declaration: dict) -> list:
+    """How a later stage's project differs from the declaration's, community by community.
+
+    The versions may differ: a 1.0 declaration and a 1.1 acceptance of the same single
+    community agree when name, built year, buildings, households and floor area do.
+    """
+    from service.domain.findings import Msg, N_
+
+    problems = []
+    project, first = doc.get("project"), declaration.get("project")
+    if not isinstance(project, dict) or not isinstance(first, dict):
+        return problems
+    if not _same(project.get("street"), first.get("street")):
+        problems.append(Msg(N_("the {stage} package gives {field} as {value}, the declaration as {declared}"),
+                            {"stage": stage, "field": "street", "value": project.get("street"), "declared": first.get("street")}))
+    multi = "1.1" in (doc.get("format_version"), declaration.get("format_version"))
+    later = of_project_block(project, doc.get("format_version"))
+    earlier = {normal_name(c["name"]): c for c in of_project_block(first, declaration.get("format_version")) if isinstance(c.get("name"), str)}
+    seen = set()
+    for community in later:
+        name = community.get("name")
+        key = normal_name(name) if isinstance(name, str) else None
+        if key not in earlier:
+            problems.append(Msg(N_("the {stage} package lists the community {community}, which the declaration does not"), {"stage": stage, "community": name}))
+            continue
+        seen.add(key)
+        for field in COMMUNITY_FIELDS:
+            value, declared = community.get(field), earlier[key].get(field)
+            if _same(value, declared):
+                continue
+            if multi:
+                problems.append(Msg(N_("the {stage} package gives {field} of {community} as {value}, the declaration as {declared}"),
+                                    {"stage": stage, "field": field, "community": name, "value": value, "declared": declared}))
+            else:
                 problems.append(Msg(N_("the {stage} package gives {field} as {value}, the declaration as {declared}"),
-                                    {"stage": stage_name(stage), "field": field, "value": project.get(field), "declared": first.get(field)}))
+                                    {"stage": stage, "field": field, "value": value, "declared": declared}))
+    for key, community in earlier.items():
+        if key not in seen:
+            problems.append(Msg(N_("the declaration lists the community {community}, which the {stage} package does not"), {"stage": stage, "community": community.get("name")}))
     return problems

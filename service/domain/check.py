@@ -11,6 +11,7 @@ from service.domain.filetypes import FileInfo, inspect
 from service.domain.findings import ERROR, Finding, Msg, N_, Report
 from service.domain.package import Package
 from service.domain.rules import RULES, Context, History
+from service.domain.rules import consent
 from service.domain.ruleset import RuleSet, choose, load_rulesets
 from service.domain.schema import SchemaChecker, duplicate_names, scrub, surrogate_findings
 
@@ -50,9 +51,13 @@ class Checker:
                 continue
             severity = rule.offline_severity if history is None and rule.offline_severity else rule.severity
             clause = ruleset.clause(rule.id)
-            for path, msgid, params in rule.check(ctx):
-                findings.append(Finding(rule.id, severity, path, Msg(msgid, params), clause))
-        return Report(stage, package.project_code, ruleset.id, findings, ctx.computed)
+            for raw in rule.check(ctx):
+                # A rule may give a finding its own severity (CONSENT-TOTALS: error or warning).
+                path, msgid, params = raw[:3]
+                findings.append(Finding(rule.id, raw[3] if len(raw) > 3 else severity, path, Msg(msgid, params), clause))
+        consent.finish(ctx.computed)
+        law = consent.laws_applied(doc, ruleset) if stage == "declaration" else None
+        return Report(stage, package.project_code, ruleset.id, findings, ctx.computed, law)
 
 
 def _inspector(package: Package):

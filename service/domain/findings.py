@@ -40,6 +40,9 @@ class Report:
     ruleset: str
     findings: list[Finding]
     computed: dict[str, Any]
+    # The law a declaration's votes were judged by (programme.md): one id, or one per vote when
+    # they differ; None for acceptance and handover reports.
+    law: str | list[str | None] | None = None
 
     @property
     def errors(self) -> list[Finding]:

@@ -7,6 +7,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from service.domain.authorities import Authorities
+from service.domain.law import LawTable
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -28,6 +31,10 @@ class RuleSet:
     year_to: int | None
     menu: dict[str, MenuItem]
     data: dict[str, Any]
+    # The law by the vote's date and the issuing bodies by date: data files beside the rule sets
+    # (a rule set may name its own with "laws" / "authorities"; by default schemas/*.json).
+    laws: LawTable | None = None
+    authorities: Authorities | None = None
 
     def clause(self, rule_id: str) -> str:
         """The plan clause a rule comes from, e.g. '三（四）1'."""
@@ -55,7 +62,11 @@ def load_ruleset(schemas_dir: Path, path: Path) -> RuleSet:
     menu_data = json.loads((schemas_dir / data["menu"]).read_text(encoding="utf-8"))
     menu = {i["code"]: MenuItem(i["code"], i["aspect"], i["zh"], i["en"]) for i in menu_data["items"]}
     years = data.get("plan_years", {})
-    return RuleSet(data["id"], data["title"], years.get("from"), years.get("to"), menu, data)
+    laws = schemas_dir / data.get("laws", "laws.json")
+    authorities = schemas_dir / data.get("authorities", "authorities.json")
+    return RuleSet(data["id"], data["title"], years.get("from"), years.get("to"), menu, data,
+                   LawTable.from_file(laws) if laws.is_file() else None,
+                   Authorities.from_file(authorities) if authorities.is_file() else None)
 
 
 def load_rulesets(schemas_dir: Path) -> list[RuleSet]:

@@ -98,7 +98,7 @@ CERTIFICATE = (
     Table("participants", (Column("角色", 28, "{{ r.role }}"), Column("单位", 64, "{{ r.organization }}"),
                            Column("代表", 24, "{{ r.representative }}"), Column("签字（盖章）", 40, "")),
           row_height_mm=12),
-    Signature(("{{ date_text }}",)),
+    Signature(("{{ unit }}", "{{ date_text }}")),
 )
 
 HANDOVER = (
@@ -113,7 +113,7 @@ HANDOVER = (
     Para("移交人（签字）：{{ handed_by }}", indent=False),
     Para("接收单位：{{ to_unit }}", indent=False),
     Para("接收人（签字）：{{ received_by }}", indent=False),
-    Signature(("{{ date_text }}",)),
+    Signature(("{{ unit }}", "{{ date_text }}")),
 )
 
 FOUR_PROPERTY = (

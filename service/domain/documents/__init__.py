@@ -12,7 +12,8 @@ from service.domain.findings import ERROR, Finding, Msg, N_, Report
 
 # Blocking rules of documents.md: the notice is printed while owners still vote, so what
 # happens after it (consent, NOTICE-ORDER, DECL-DEADLINE, files still to attach) does not block.
-_NOTICE_RULES = {"PROJECT-STREET", "BUDGET-SUM", "FUNDING-AFFORDABLE", "NOTICE-WORKING-DAYS", "CALENDAR-COVERAGE"}
+_NOTICE_RULES = {"PROJECT-STREET", "BUDGET-SUM", "FUNDING-AFFORDABLE", "NOTICE-WORKING-DAYS", "CALENDAR-COVERAGE",
+                 "PROJECT-OWNER", "COMMUNITY-ONCE"}  # programme.md: another street's code, a community twice
 _NOTICE_PREFIXES = ("ELIG-", "PLAN-")
 _NOTICE_SCHEMA_FREE = ("/consent", "/submitted_on", "/attachments")
 

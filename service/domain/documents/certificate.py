@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from service.domain import formats as fmt
 from service.domain import values as v
-from service.domain.documents.common import Issue, base, day, money_with_capital, scale
+from service.domain.documents.common import Issue, base, cited_plan, dated, day, issuing_body, money_with_capital, scale
+from service.domain.project import communities
 from service.domain.findings import Report
 from service.domain.pointer import resolve
 from service.domain.rules.base import each
@@ -35,9 +36,13 @@ def _units(doc: dict, participants: list[dict]) -> list[dict]:
 def context(doc: dict, report: Report, ruleset: RuleSet, issue: Issue) -> dict:
     """Everything the certificate says, as text."""
     ctx = base(doc, issue, "老旧小区综合改造提升项目联合竣工验收证书")
+    on = dated(doc, "/acceptance/date")
     participants = [p for _i, p in each(resolve(doc, "/acceptance/participants"))]
-    facts = [("项目编号", ctx["project_code"]), ("项目名称", f"{ctx['community']}综合改造提升项目"),
-             ("项目地址", ctx["address"]), ("所属街道", ctx["street"]), ("建设规模", scale(doc))]
+    # 三（四）4: the district renovation office organises the joint acceptance, under the plan in force that day.
+    facts = [("项目编号", ctx["project_code"]), ("项目名称", ctx["project_name"]),
+             *([("所含小区", ctx["community"])] if len(communities(doc)) > 1 else []),
+             ("项目地址", ctx["address"]), ("所属街道", ctx["street"]), ("建设规模", scale(doc)),
+             ("组织验收单位", issuing_body(ruleset, doc, "district_office", on)), ("验收依据", cited_plan(ruleset, on))]
     ctx["facts"] = [{"label": a, "value": b} for a, b in facts] + _units(doc, participants) + [
         {"label": a, "value": day(doc, p)} for a, p in (("开工日期", "/implementation/started_on"),
                                                        ("竣工日期", "/implementation/completed_on"),
@@ -54,6 +59,7 @@ def context(doc: dict, report: Report, ruleset: RuleSet, issue: Issue) -> dict:
     ctx["subsidy_text"] = _subsidy(doc, report, ruleset)
     ctx["participants"] = [{"role": ROLE_LABELS.get(p.get("role"), ""), "organization": p.get("organization", ""),
                             "representative": p.get("representative", "")} for p in participants]
+    ctx["unit"] = issuing_body(ruleset, doc, "district_office", on)
     ctx["date_text"] = day(doc, "/acceptance/date")
     return ctx
 
@@ -62,7 +68,8 @@ def _subsidy(doc: dict, report: Report, ruleset: RuleSet) -> str:
     s = report.computed.get("subsidy")
     if not s:
         return ""
-    built = v.integer(doc, "/project/built_year") or 0
+    years = [c.integer("built_year") or 0 for c in communities(doc)]
+    built = max(years, default=0)  # one project, one funding basis (PROJECT-ONE-FUNDING-BASIS)
     if built > ruleset.data["eligibility"]["built_year_max"]:
         return (f"本项目建成于{built}年，按“谁家孩子，谁家抱”的原则由原责任主体承担改造费用，"
                 f"市级、区级财政补助均为{fmt.yuan(Decimal('0'))}。")

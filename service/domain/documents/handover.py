@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from service.domain import values as v
 from service.domain.archive import archival_codes
-from service.domain.documents.common import Issue, base, day
+from service.domain.documents.common import Issue, base, cited_plan, dated, day, issuing_body
 from service.domain.findings import Report
 from service.domain.pointer import resolve
+from service.domain.project import communities
 from service.domain.rules.base import attachment_index, each
 from service.domain.ruleset import RuleSet
 
@@ -35,10 +36,15 @@ def context(doc: dict, report: Report, ruleset: RuleSet, issue: Issue) -> dict:
     pages = sum(v.integer(d, "/pages") or 0 for d in documents)
     ctx["from_unit"] = v.text(doc, "/handover/from_unit") or ""
     ctx["to_unit"] = v.text(doc, "/handover/to_unit") or ""
-    ctx["intro"] = (f"{ctx['from_unit']}将{ctx['community']}综合改造提升项目（项目编号：{ctx['project_code']}）档案"
+    on = dated(doc, "/handover/date")
+    names = [c.name or "" for c in communities(doc)]
+    included = f"，含{'、'.join(names)}共{len(names)}个小区" if len(names) > 1 else ""
+    ctx["intro"] = (f"按照{cited_plan(ruleset, on)}关于资料整理、归档和移交的要求，"
+                    f"{ctx['from_unit']}将{ctx['project_name']}（项目编号：{ctx['project_code']}{included}）档案"
                     f"移交{ctx['to_unit']}。本次移交文件共{len(documents)}件、{pages}页，其中永久保存{count['permanent']}件、"
                     f"长期保存{count['long']}件、短期保存{count['short']}件。移交目录如下：")
     ctx["handed_by"] = v.text(doc, "/handover/handed_by") or ""
     ctx["received_by"] = v.text(doc, "/handover/received_by") or ""
+    ctx["unit"] = issuing_body(ruleset, doc, "street", on)
     ctx["date_text"] = day(doc, "/handover/date")
     return ctx

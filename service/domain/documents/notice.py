@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from service.domain import formats as fmt
 from service.domain import values as v
-from service.domain.documents.common import Issue, base, day, money_with_capital, scale
+from service.domain.documents.common import Issue, base, cited_plan, dated, day, issuing_body, money_with_capital, scale
+from service.domain.project import communities, is_multi
 from service.domain.findings import Report
 from service.domain.pointer import resolve
 from service.domain.rules.base import each
@@ -21,14 +22,24 @@ NUMERALS = "一二三四五六七八九十"
 
 def context(doc: dict, report: Report, ruleset: RuleSet, issue: Issue) -> dict:
     """Everything the notice says, as text, for both the Word template and the PDF."""
-    ctx = base(doc, issue, f"关于{v.text(doc, '/project/community')}综合改造提升方案的公示")
+    on = dated(doc, "/public_notice/start")  # the notice speaks as of the day it goes up
+    # 1.0: 朝晖一区综合改造提升方案; 1.1: the project's name (项目名称) and 方案.
+    subject = f"{v.text(doc, '/project/name') or ''}方案" if is_multi(doc) else f"{v.text(doc, '/project/community') or ''}综合改造提升方案"
+    ctx = base(doc, issue, f"关于{subject}的公示")
     aspects = ruleset.data["aspects"]
     items = [item for _i, item in each(resolve(doc, "/plan/items"))]
-    ctx["intro"] = (f"根据{ruleset.data['plan_name']}，经调查摸底、征求居民意见，{ctx['street']}制订了"
-                    f"{ctx['community']}综合改造提升方案（含初步改造方案及预算、居民资金筹集方案、物业维修资金补建续筹方案、"
+    ctx["intro"] = (f"根据{cited_plan(ruleset, on)}，经调查摸底、征求居民意见，{ctx['street']}制订了"
+                    f"{subject}（含初步改造方案及预算、居民资金筹集方案、物业维修资金补建续筹方案、"
                     f"物业服务引进方案和长效管理方案），现予以公示。")
-    ctx["overview"] = (f"{ctx['community']}位于{ctx['address']}，建成于{v.integer(doc, '/project/built_year')}年，"
-                       f"共{scale(doc)}。项目编号{ctx['project_code']}，拟申报列入{v.integer(doc, '/project/plan_year')}年度改造计划。")
+    plan_year = f"项目编号{ctx['project_code']}，拟申报列入{v.integer(doc, '/project/plan_year')}年度改造计划。"
+    if is_multi(doc):
+        listed = communities(doc)
+        each_one = "；".join(f"{c.name or ''}位于{c.get('address') or ''}，建成于{c.integer('built_year')}年" for c in listed)
+        ctx["overview"] = (f"{ctx['project_name']}包括{ctx['community']}共{len(listed)}个小区。{each_one}。"
+                           f"改造规模：{scale(doc)}。{plan_year}")
+    else:
+        ctx["overview"] = (f"{ctx['community']}位于{ctx['address']}，建成于{v.integer(doc, '/project/built_year')}年，"
+                           f"共{scale(doc)}。{plan_year}")
     groups = []
     for key, label in aspects.items():
         names = [item["name"] for item in items if item.get("aspect") == key]
@@ -46,7 +57,7 @@ def context(doc: dict, report: Report, ruleset: RuleSet, issue: Issue) -> dict:
     days = report.computed.get("notice_working_days")
     ctx["period_text"] = (f"公示期为{day(doc, '/public_notice/start')}至{day(doc, '/public_notice/end')}"
                           f"，共{days}个工作日。")
-    unit = v.text(doc, "/submitter/unit") or ""
+    unit = issuing_body(ruleset, doc, "street", on)
     ctx["feedback_text"] = (f"公示期间，居民可在{v.text(doc, '/public_notice/place')}查阅改造方案全文。对方案如有意见或建议，"
                             f"请于公示期内向{unit}书面或电话反映。联系人：{v.text(doc, '/submitter/contact')}；"
                             f"联系电话：{v.text(doc, '/submitter/phone')}。")

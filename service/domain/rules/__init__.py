@@ -3,14 +3,16 @@
 A later plan's rule set changes thresholds and texts (schemas/rulesets/), not this list;
 a new rule is a function in the module of its stage and a line here.
 """
-from service.domain.rules import acceptance, consent, consistency, eligibility, funding, handover, notice, plan, structure
+from service.domain.rules import acceptance, authority, consent, consistency, eligibility, funding, handover, notice, plan, structure, votes
 from service.domain.rules.base import Context, History, Rule
 
 RULES: tuple[Rule, ...] = (
     structure.RULES
+    + authority.RULES
     + eligibility.RULES
     + notice.RULES[:1]  # DECL-DEADLINE
     + consent.RULES
+    + votes.RULES
     + notice.RULES[1:]
     + plan.RULES
     + funding.RULES

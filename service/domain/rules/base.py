@@ -9,8 +9,9 @@ from service.domain.filetypes import FileInfo
 from service.domain.package import Package
 from service.domain.ruleset import RuleSet
 
-# A rule yields (JSON Pointer, msgid, params) for each failed condition.
-Raw = tuple[str, str, dict]
+# A rule yields (JSON Pointer, msgid, params) for each failed condition, or
+# (JSON Pointer, msgid, params, severity) when one rule reports at two severities (CONSENT-TOTALS).
+Raw = tuple[str, str, dict] | tuple[str, str, dict, str]
 
 
 class History(Protocol):

@@ -37,7 +37,7 @@ from service.programme.targets import targets
 from service.runtime import Runtime
 from service.services import checker
 from service.web import create_app
-from service_support import listening
+from service_support import database, listening  # noqa: F401  (database: the fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFLINE_WARNINGS = ("HANDOVER-AFTER-ACCEPTANCE", "PROJECT-APPROVED")
@@ -383,3 +383,31 @@ def test_after_the_demo_each_stage_counts_what_was_loaded_and_never_passes_the_t
     assert sum(s[0]["reached"]["communities"] for _street, s in data["by_street"]) == 93
     ledger = ledger_book(rt)
     assert sum(r["小区数"] for r in sheet_rows(ledger["项目台账"])) == 93 and len(sheet_rows(ledger["小区明细"])) == 93
+
+
+def test_each_community_counted_once_on_every_database(database):
+    """The fixture projects (one of them of three communities) and the 2019 pilots, on SQLite and PostgreSQL."""
+    from service import demo
+
+    rt = Runtime.open(database)
+    try:
+        for name, role, street in demo.USERS:
+            add_user(rt, name, role, street, None)
+        demo.submit_fixtures(rt)
+        assert load(rt, plan_years={2019}, receive={2019}) == 18
+        fixtures = fixture_projects()
+        pilots = [p for p in generated() if p.plan_year == 2019]
+        built = [p for p in fixtures + pilots if "handover" in p.stages]
+        assert [s["reached"]["communities"] for s in figures(rt)["stages"]] == [
+            sum(len(p.communities) for p in fixtures + pilots)] * 2 + [sum(len(p.communities) for p in built)] * 3
+        assert any(len(p.communities) == 3 for p in built)  # a project of three communities counts three
+        huilong = next(p for p in fixtures if p.code == "XC-2021-012")
+        with rt.reading() as s:
+            decl = s.scalar(select(m.PackageRow).where(m.PackageRow.project_code == huilong.code, m.PackageRow.status == "accepted"))
+        clerk = add_user(rt, "refusing-clerk", "clerk", None, None)
+        approve(rt, clerk, decl.id, {"approved": False})
+        data = figures(rt)
+        assert data["excluded"]["communities"] == 1 and data["excluded"]["buildings"] == huilong.communities[0].buildings
+        assert data["stages"][0]["reached"]["communities"] == sum(len(p.communities) for p in fixtures + pilots) - 1
+    finally:
+        rt.engine.dispose()

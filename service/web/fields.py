@@ -25,6 +25,9 @@ LABELS = {
     "date": N_("date"), "conclusion": N_("conclusion"), "participants": N_("participants"), "final_accounts": N_("final accounts"),
     "total_yuan": N_("total (yuan)"), "handover": N_("handover"), "pages": N_("pages"), "retention": N_("retention"),
     "category": N_("category"),
+    # format 1.1
+    "name": N_("name"), "communities": N_("communities"), "votes": N_("owners' votes"), "voted_on": N_("date of the vote"),
+    "participation": N_("owners taking part"),
 }
 
 

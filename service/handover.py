@@ -52,6 +52,22 @@ def approve(rt: Runtime, user: Principal, package_id: int, body: dict) -> m.Appr
     return row
 
 
+def approve_declared(rt: Runtime, clerk: Principal, codes: set[str]) -> int:
+    """计划确定 for a batch (the demo, the generated programme): approve each project's current
+    accepted declaration that has no decision yet, with its declared budget; how many were approved."""
+    with rt.reading() as s:
+        rows = s.scalars(select(m.PackageRow).where(m.PackageRow.stage == "declaration", m.PackageRow.status == "accepted",
+                                                    m.PackageRow.project_code.in_(sorted(codes))).order_by(m.PackageRow.id.desc())).all()
+        decided = set(s.scalars(select(m.Approval.package_id).where(m.Approval.package_id.in_([r.id for r in rows]))))
+    current: dict[str, m.PackageRow] = {}
+    for row in rows:
+        current.setdefault(row.project_code, row)
+    todo = [row for row in current.values() if row.id not in decided and row.budget_yuan]
+    for row in todo:
+        approve(rt, clerk, row.id, {"approved": True, "approved_budget_yuan": row.budget_yuan, "remark": f"列入{row.plan_year}年度计划"})
+    return len(todo)
+
+
 def current_packages(rt: Runtime, code: str) -> dict[str, m.PackageRow]:
     """The newest accepted package of each stage of a project."""
     with rt.reading() as s:
@@ -112,4 +128,4 @@ def receipt(rt: Runtime, user: Principal, code: str, body: dict) -> tuple[m.Rece
             return s.scalar(select(m.Receipt).where(m.Receipt.project_code == code)), False
 
 
-__all__ = ["Conflict", "approve", "bundle", "receipt", "current_packages", "Stored"]
+__all__ = ["Conflict", "approve", "approve_declared", "bundle", "receipt", "current_packages", "Stored"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from service.accounts import Principal, now
@@ -13,8 +13,8 @@ from service.audit import append
 from service.db import models as m
 from service.domain import values as v
 from service.domain.package import Package
-from service.domain.project import project_name
-from service.domain.rules.base import attachment_index
+from service.domain.project import of_project_block, project_name
+from service.domain.rules.base import OtherProject, PlanDecision, attachment_index
 from service.report import from_record, to_record
 from service.runtime import Runtime
 
@@ -46,6 +46,34 @@ class SqlHistory:
         row = self._current(project_code, "declaration")
         return row.project if row else None
 
+    def owner_street(self, project_code: str) -> str | None:
+        # The first accepted declaration decides, for ever: later ones cannot change it.
+        return self.session.scalar(select(m.PackageRow.street).where(
+            m.PackageRow.project_code == project_code, m.PackageRow.stage == "declaration", m.PackageRow.status == "accepted")
+            .order_by(m.PackageRow.id.asc()).limit(1))
+
+    def _decisions(self, package_ids: list[int]) -> dict[int, PlanDecision]:
+        """The newest decision recorded on each of these declarations."""
+        newest: dict[int, PlanDecision] = {}
+        if package_ids:
+            for a in self.session.scalars(select(m.Approval).where(m.Approval.package_id.in_(package_ids)).order_by(m.Approval.id.desc())):
+                newest.setdefault(a.package_id, PlanDecision(a.approved, a.approved_budget_yuan))
+        return newest
+
+    def plan_decision(self, project_code: str) -> PlanDecision | None:
+        row = self._current(project_code, "declaration")
+        return self._decisions([row.id]).get(row.id) if row else None
+
+    def standing_projects(self, street: str, except_code: str) -> list[OtherProject]:
+        current: dict[str, m.PackageRow] = {}
+        for row in self.session.scalars(select(m.PackageRow).where(
+                m.PackageRow.street == street, m.PackageRow.stage == "declaration", m.PackageRow.status == "accepted",
+                m.PackageRow.project_code != except_code).order_by(m.PackageRow.id.desc())):
+            current.setdefault(row.project_code, row)
+        decisions = self._decisions([row.id for row in current.values()])
+        return [OtherProject(code, row.plan_year, of_project_block(row.project, None)) for code, row in sorted(current.items())
+                if decisions.get(row.id) is None or decisions[row.id].approved]
+
 
 @dataclass
 class Stored:
@@ -71,6 +99,8 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
                  if name != "package.json"]
         ids = {entry.get("file"): ident for ident, (_i, entry) in attachment_index(package.data).items()}
         with rt.writing() as s:
+            if package.project_code and _held_elsewhere(s, package.project_code, street, report):
+                report = rt.checker.check(package, SqlHistory(s))  # now only PROJECT-OWNER
             row = m.PackageRow(
                 project_code=package.project_code or "", stage=package.stage or "", street=street or "",
                 community=project_name(package.data),  # 1.1: the project's name (项目名称); its communities are in `project`
@@ -87,6 +117,20 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
             append(s, user.name, "package.submit", f"package/{row.id}",
                    {"project": row.project_code, "stage": row.stage, "status": row.status, "sha256": row.package_sha256})
         return Stored(row, file_rows)
+
+
+def _held_elsewhere(s: Session, code: str, street: str | None, report) -> bool:
+    """Whether another street came to hold the code while this package was being checked.
+
+    Two streets' first declarations of one code may be checked at the same time; the writes
+    are taken one project at a time (SQLite writes one at a time anyway), so the later sees the
+    earlier and gets PROJECT-OWNER: the owner street is the first, and never changes."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "jiugai.project:" + code})
+    if any(f.rule == "PROJECT-OWNER" for f in report.findings):
+        return False
+    owner = SqlHistory(s).owner_street(code)
+    return owner is not None and owner != street
 
 
 def _jsonable(value):

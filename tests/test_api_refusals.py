@@ -118,7 +118,8 @@ def test_tokens_and_passwords_are_stored_hashed(sqlite_service):
 
 def test_a_failed_acceptance_gets_no_certificate(sqlite_service):
     _rt, api = sqlite_service
-    api.submit("chaohui", example("declaration"))
+    declared = api.submit("chaohui", example("declaration")).json["id"]
+    api("clerk", "POST", f"/api/v1/packages/{declared}/approval", json={"approved": True, "approved_budget_yuan": "16200000.00"})
     failed = api.submit("chaohui", fixture("acceptance", "accept-conclusion")).json
     assert failed["status"] == "rejected"
     response = api("clerk", "GET", f"/api/v1/packages/{failed['id']}/documents/acceptance-certificate.pdf")

@@ -12,6 +12,7 @@ from service.domain.findings import ERROR, Finding, Msg, N_, Report
 from service.domain.package import Package
 from service.domain.rules import RULES, Context, History
 from service.domain.rules import consent
+from service.domain.rules.across import OWNER
 from service.domain.ruleset import RuleSet, choose, load_rulesets
 from service.domain.schema import SchemaChecker, duplicate_names, scrub, surrogate_findings
 
@@ -43,11 +44,16 @@ class Checker:
             if findings:
                 doc = package.data = scrub(doc)
         stage = package.stage
+        ctx = Context(package, ruleset, self.calendar, _inspector(package), history)
+        taken = self.owner_findings(ctx)
+        if taken:
+            # Another street holds the code: the one finding, and nothing (no other rule, no
+            # computed figure) that could tell the street anything of that street's project.
+            return Report(stage, package.project_code, ruleset.id, taken, {})
         findings += self.schema.findings(doc, stage)
         findings += duplicate_names(doc)
-        ctx = Context(package, ruleset, self.calendar, _inspector(package), history)
         for rule in RULES:
-            if not rule.applies_to(stage):
+            if rule is OWNER or not rule.applies_to(stage):
                 continue
             severity = rule.offline_severity if history is None and rule.offline_severity else rule.severity
             clause = ruleset.clause(rule.id)
@@ -58,6 +64,13 @@ class Checker:
         consent.finish(ctx.computed)
         law = consent.laws_applied(doc, ruleset) if stage == "declaration" else None
         return Report(stage, package.project_code, ruleset.id, findings, ctx.computed, law)
+
+    def owner_findings(self, ctx: Context) -> list[Finding]:
+        """PROJECT-OWNER's finding when another street holds the package's project code (service only)."""
+        if ctx.history is None or not isinstance(ctx.doc, dict):
+            return []
+        clause = ctx.ruleset.clause(OWNER.id)
+        return [Finding(OWNER.id, OWNER.severity, path, Msg(msgid, params), clause) for path, msgid, params in OWNER.check(ctx)]
 
 
 def _inspector(package: Package):

@@ -3,7 +3,8 @@
 A later plan's rule set changes thresholds and texts (schemas/rulesets/), not this list;
 a new rule is a function in the module of its stage and a line here.
 """
-from service.domain.rules import acceptance, authority, consent, consistency, eligibility, funding, handover, notice, plan, structure, votes
+from service.domain.rules import (acceptance, across, authority, consent, consistency, eligibility, funding, handover, notice, plan,
+                                  structure, votes)
 from service.domain.rules.base import Context, History, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -19,6 +20,7 @@ RULES: tuple[Rule, ...] = (
     + acceptance.RULES
     + handover.RULES
     + consistency.RULES
+    + across.RULES
 )
 
 __all__ = ["RULES", "Context", "History", "Rule"]

@@ -14,12 +14,41 @@ from service.domain.ruleset import RuleSet
 Raw = tuple[str, str, dict] | tuple[str, str, dict, str]
 
 
+@dataclass(frozen=True)
+class PlanDecision:
+    """The district's newest decision (计划确定) on a project's current declaration."""
+
+    approved: bool
+    approved_budget_yuan: str | None  # "16200000.00"; a refusal may have none
+
+
+@dataclass(frozen=True)
+class OtherProject:
+    """A project of the same street whose current declaration is accepted and not refused."""
+
+    code: str
+    plan_year: int | None
+    communities: list[dict]  # with the 1.1 field names (project.of_project_block)
+
+
 class History(Protocol):
     """What the service knows of earlier packages (the command line has none)."""
 
     def has_passed_acceptance(self, project_code: str) -> bool: ...
 
     def declared_project(self, project_code: str) -> dict | None: ...
+
+    def owner_street(self, project_code: str) -> str | None:
+        """The street of the project's first accepted declaration (None: nobody holds the code)."""
+        ...
+
+    def plan_decision(self, project_code: str) -> PlanDecision | None:
+        """The newest 计划确定 decision on the project's current declaration (None: none recorded)."""
+        ...
+
+    def standing_projects(self, street: str, except_code: str) -> list[OtherProject]:
+        """The street's other projects whose current declaration is accepted and not refused."""
+        ...
 
 
 @dataclass

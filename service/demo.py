@@ -17,17 +17,42 @@ from service.accounts import add_user, create_token
 from service.adapters.files import zip_folder
 from service.config import Settings
 from service.db import models as m
-from service.handover import approve_declared
-from service.resources import data_dir
 from service.runtime import Runtime
 from service.submissions import submit
 
 USERS = (("chaohui", "street", "朝晖街道"), ("chaoming", "street", "潮鸣街道"), ("shiqiao", "street", "石桥街道"),
          ("clerk", "clerk", None), ("archivist", "archivist", None), ("admin", "admin", None))
-# (fixture folder, submitting user); the examples make one project complete up to its handover.
-PACKAGES = (("examples/declaration", "chaohui"), ("examples/acceptance", "chaohui"), ("examples/handover", "chaohui"),
-            ("declaration/huilongmiaoqian-valid", "chaoming"), ("declaration/tiantangyuan-affordable-valid", "shiqiao"),
-            ("declaration/consent-double-two-thirds", "chaohui"), ("declaration/notice-working-days-national-day", "chaohui"))
+# The archive has received the handovers of these plan years; the 2022 projects' are still on their way.
+RECEIVED_YEARS = frozenset({2019, 2020, 2021})
+
+
+def submit_fixtures(rt: Runtime) -> list[str]:
+    """Submit the demo's fixture packages (plan.DEMO_PACKAGES), declarations first; the district approves every
+    accepted declaration with its budget before any acceptance (PROJECT-APPROVED)."""
+    from service.accounts import Principal
+    from service.handover import approve, receipt
+    from service.programme.plan import DEMO_PACKAGES, fixtures_dir
+
+    fixtures, lines = fixtures_dir(), []
+    with rt.reading() as s:
+        users = {u.name: Principal(u.id, u.name, u.role, u.street) for u in s.scalars(select(m.User))}
+    upload = rt.settings.data_dir / "demo-upload.zip"
+    present = [(f, u) for f, u in DEMO_PACKAGES if (fixtures / f / "package.json").is_file()]
+    order = sorted(present, key=lambda fu: fu[0].split("/")[-1] != "declaration" and not fu[0].startswith("declaration/"))
+    handovers = []
+    for folder, name in order:
+        upload.write_bytes(zip_folder(fixtures / folder))
+        stored = submit(rt, users[name], upload)
+        lines.append(f"  package {stored.row.id}: {folder} — {stored.row.status}")
+        if stored.row.status == "accepted" and stored.row.stage == "declaration":
+            approve(rt, users["clerk"], stored.row.id, {"approved": True, "approved_budget_yuan": stored.row.budget_yuan,
+                                                         "remark": "列入年度改造计划"})
+        if stored.row.status == "accepted" and stored.row.stage == "handover" and stored.row.plan_year in RECEIVED_YEARS:
+            handovers.append(stored.row)
+    upload.unlink(missing_ok=True)
+    for row in handovers:
+        receipt(rt, users["archivist"], row.project_code, {"receiver": "区档案馆接收人", "date": f"{row.plan_year + 1}-03-15"})
+    return lines
 
 
 def seed(rt: Runtime) -> list[str]:
@@ -44,25 +69,12 @@ def seed(rt: Runtime) -> list[str]:
         lines.append(f"  {name:10} {role:10} {street or '':6} password {password}   token {create_token(rt, name, actor='demo')}")
         existing.add(principal.name)
     if not has_packages:
-        from service.accounts import Principal
-
-        fixtures = data_dir("schemas").parent / "fixtures"
-        with rt.reading() as s:
-            users = {u.name: Principal(u.id, u.name, u.role, u.street) for u in s.scalars(select(m.User))}
-        upload = rt.settings.data_dir / "demo-upload.zip"
-        for folder, user in PACKAGES:
-            if folder == "examples/acceptance":  # 计划确定 comes between the declaration and the acceptance
-                approve_declared(rt, users["clerk"], {"XC-2020-007"})
-            if (fixtures / folder).is_dir():
-                upload.write_bytes(zip_folder(fixtures / folder))
-                stored = submit(rt, users[user], upload)
-                lines.append(f"  package {stored.row.id}: {folder} — {stored.row.status}")
-        upload.unlink(missing_ok=True)
+        lines += submit_fixtures(rt)
         if os.environ.get("JIUGAI_DEMO_PROGRAMME", "1") != "0":
             from service.programme.load import load
 
-            accepted = load(rt)
-            lines.append(f"  the whole programme: 93 communities of the eight streets, {accepted} packages accepted")
+            accepted = load(rt, receive=RECEIVED_YEARS)
+            lines.append(f"  the whole programme: 93 communities of the eight streets (the fixtures' among them), {accepted} more packages accepted")
     return lines
 
 

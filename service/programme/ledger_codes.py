@@ -24,11 +24,12 @@ def codes(rt: Runtime) -> list[dict]:
 
 def add_sheet(book, rt: Runtime) -> None:
     """Append the sheet 档号 to the ledger workbook."""
-    from service.programme.ledger import _format
+    from service.programme.ledger import _format, _put
 
     sheet = book.create_sheet(SHEET)
-    sheet.append(HEADERS)
+    _put(sheet, list(HEADERS), [None] * len(HEADERS))
     for r in codes(rt):
-        sheet.append([r["project"], r["community"], r["street"], r["code"], r["title"], r["date"], r["retention"], r["sha256"],
-                      r["package"], r["allocated_at"]])
-    _format(sheet, {})
+        # Through the ledger's one cell writer: titles and names come from packages, and a text is never a formula.
+        _put(sheet, [r["project"], r["community"], r["street"], r["code"], r["title"], r["date"], r["retention"], r["sha256"],
+                     r["package"], r["allocated_at"]], [None] * len(HEADERS))
+    _format(sheet)

@@ -7,7 +7,9 @@ electronic signature, never a picture of a seal.
 """
 from __future__ import annotations
 
+import atexit
 import io
+import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -18,7 +20,7 @@ from service.signing.keys import SigningKey
 FIELD_NAME = "jiugai-signature"
 BEIJING = timezone(timedelta(hours=8), "北京时间")
 _STAMP_TEXT = "数字签名：%(signer)s\n文书编号：%(number)s\n签名时间：%(ts)s"
-_TS_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # parsed back by _BeijingStamp
+_TS_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # parsed back by BeijingStampStyle
 _SHOWN_FORMAT = "%Y-%m-%d %H:%M:%S（北京时间）"
 # Characters the stamp may draw beyond the signer's name: the stamp's font is cut to these once.
 _FIXED = "数字签名：文书编号签名时间（北京时间）0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-:. "
@@ -63,7 +65,10 @@ def _stamp_font(chars: str) -> str:
     cutter = subset.Subsetter(options)
     cutter.populate(text=chars)
     cutter.subset(font)
-    out = Path(tempfile.mkdtemp(prefix="jiugai-stamp-")) / "stamp.ttf"
+    # A private folder per process (a shared, predictable name in /tmp could be planted), removed at exit.
+    folder = tempfile.mkdtemp(prefix="jiugai-stamp-")
+    atexit.register(shutil.rmtree, folder, True)
+    out = Path(folder) / "stamp.ttf"
     subset.save_font(font, str(out), options)
     return str(out)
 
@@ -156,7 +161,11 @@ def sign(data: bytes, key: SigningKey, number: str, box: Box = DEFAULT_BOX) -> b
                                         reason=f"文书编号 {number}", location="杭州市上城区", name=key.name)
     spec = fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=(box.x1, box.y1, box.x2, box.y2))
     signer = signers.PdfSigner(meta, signer=key.signer, stamp_style=_style(key.name), new_field_spec=spec)
-    out = io.BytesIO()
-    # A fixed reservation spares pyHanko a dummy signature to measure one (a third of the time).
-    signer.sign_pdf(writer, output=out, bytes_reserved=_RESERVED, appearance_text_params={"number": number})
+    params = {"number": number}
+    try:
+        # A fixed reservation spares pyHanko a dummy signature to measure one (a third of the time).
+        out = signer.sign_pdf(writer, output=io.BytesIO(), bytes_reserved=_RESERVED, appearance_text_params=params)
+    except Exception:  # noqa: BLE001 - a key with a longer chain than foreseen: let pyHanko measure it
+        writer = _writer(data)
+        out = signer.sign_pdf(writer, output=io.BytesIO(), appearance_text_params=params)
     return out.getvalue()

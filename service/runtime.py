@@ -48,6 +48,19 @@ class Runtime:
             blobs = LocalBlobStore(settings.data_dir / "blobs")
         return cls(settings, engine, blobs, checker())
 
+    def signing_key(self):
+        """The office's signing key (service.signing.keys.SigningKey), None when none is configured;
+        raises SigningKeyError when the configured one cannot be opened."""
+        from service.signing import keys
+
+        return keys.load(self.settings)
+
+    def trust_anchors(self) -> list:
+        """The certificates a signature must chain to (raises SigningKeyError for an unreadable one)."""
+        from service.signing import keys
+
+        return keys.trust_anchors(self.settings)
+
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for queries."""

@@ -10,6 +10,7 @@ from service.adapters.reader import PackageError, PackageTooLarge
 from service.db import models as m
 from service.documents import Blocked
 from service.handover import Conflict
+from service.signing.keys import SigningKeyError
 from service.i18n import render
 from service.report import from_record, to_dict
 from service.submissions import Forbidden, NotFound
@@ -37,6 +38,8 @@ def translated_errors() -> Iterator[None]:
                                  for f in exc.findings]) from None
     except Conflict as exc:
         raise ApiError(409, "conflict", str(exc)) from None
+    except SigningKeyError as exc:  # the message names the key's file, never its content
+        raise ApiError(503, "signing_unavailable", f"documents cannot be signed now: {exc}") from None
     except ValueError as exc:
         raise ApiError(400, "invalid_request", str(exc)) from None
 

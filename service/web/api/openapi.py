@@ -80,6 +80,12 @@ def spec() -> dict:
             "/api/v1/verify/{key}": {"get": _op("Whether a document number or file SHA-256 was issued here",
                                                 {"200": JSON_OK, "404": _ERROR}, params=[_path_param("key", {"type": "string"})],
                                                 security=False, tags=("documents",))},
+            "/api/v1/verify": {"post": _op(
+                "Verify an uploaded PDF: whether its signature is valid and which issued document it is",
+                {"200": JSON_OK, "400": _ERROR, "413": _ERROR, "415": _ERROR, "503": _ERROR}, params=[LANG],
+                body={"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}},
+                security=False, tags=("documents",))},
             "/api/v1/health": {"get": _op("The service is up", {"200": JSON_OK}, security=False, tags=("service",))},
         },
         "components": {

@@ -24,6 +24,7 @@ from service.domain.archive import to_number
 from service.programme.dataset import STAGES, generated, zipped
 from service.programme.load import load, street_users
 from service.submissions import submit
+from service_support import submit_example_project  # noqa: E402
 from service_support import database, example, open_runtime, service, sqlite_service, sqlite_settings  # noqa: F401  (pytest fixtures)
 
 HANDOVER = FIXTURES / "examples" / "handover"
@@ -262,8 +263,7 @@ def test_a_restored_backup_keeps_the_codes_and_the_sequences_go_on(sqlite_servic
     from service_support import Api, create_app
 
     rt, api = sqlite_service
-    for stage in ("declaration", "acceptance"):
-        assert api.submit("chaohui", example(stage)).json["status"] == "accepted"
+    submit_example_project(api, stages=("declaration", "acceptance"))
     assert api.submit("chaohui", handover_zip(extra=False)).json["status"] == "accepted"
     before = {r.sha256: r.code for r in codes(rt)}
     rt2 = open_runtime(Settings(data_dir=tmp_path / "restored"))

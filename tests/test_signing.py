@@ -25,7 +25,7 @@ from service.documents import render, sign
 from service.services import checker
 from service.signing import keys
 from service.signing.verify import check, unsigned_prefix
-from service_support import Api, database, example, make_users, open_runtime  # noqa: F401  (pytest fixtures)
+from service_support import Api, database, example, make_users, open_runtime, submit_example_project  # noqa: F401  (pytest fixtures)
 from service.web import create_app
 
 PDFSIG_MISSING = ("poppler's pdfsig and NSS's certutil are not installed (Debian's poppler-utils and libnss3-tools): "
@@ -229,12 +229,7 @@ def signing_service(database, trial):
 
 
 def submit_project(api) -> dict[str, int]:
-    ids = {}
-    for stage in ("declaration", "acceptance", "handover"):
-        response = api.submit("chaohui", example(stage))
-        assert response.status_code == 201 and response.json["status"] == "accepted", response.json
-        ids[stage] = response.json["id"]
-    return ids
+    return submit_example_project(api)
 
 
 def upload(api, data: bytes, lang: str = "en"):

@@ -55,7 +55,7 @@ def validate(params: dict) -> dict:
     clean = {}
     if params.get("plan_year") not in (None, ""):
         year = params["plan_year"]
-        if isinstance(year, bool) or not str(year).isdigit() or not 1800 <= int(year) <= 2200:
+        if isinstance(year, bool) or not (str(year).isascii() and str(year).isdigit() and len(str(year)) <= 4) or not 1800 <= int(year) <= 2200:
             raise ValueError("'plan_year' must be a year such as 2020")
         clean["plan_year"] = int(year)
     if params.get("street") not in (None, ""):

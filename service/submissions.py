@@ -73,7 +73,7 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
             row = m.PackageRow(
                 project_code=package.project_code or "", stage=package.stage or "", street=street or "",
                 community=v.text(package.data, "/project/community") or "",
-                plan_year=v.integer(package.data, "/project/plan_year"), status="accepted" if report.valid else "rejected",
+                plan_year=_year(package.data), status="accepted" if report.valid else "rejected",
                 submitted_on=v.text(package.data, "/submitted_on"), received_at=now(), submitted_by=user.id,
                 package_sha256=package.sha256, upload_sha256=upload_digest, report=_jsonable(to_record(report)),
                 project=_jsonable(package.data.get("project") if isinstance(package.data.get("project"), dict) else {}),
@@ -86,6 +86,13 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
             append(s, user.name, "package.submit", f"package/{row.id}",
                    {"project": row.project_code, "stage": row.stage, "status": row.status, "sha256": row.package_sha256})
         return Stored(row, file_rows)
+
+
+def _year(doc) -> int | None:
+    # A year out of the schema's bounds is a SCHEMA finding; the row keeps no year rather than one
+    # the database's integer column cannot hold.
+    year = v.integer(doc, "/project/plan_year")
+    return year if year is not None and 1900 <= year <= 2100 else None
 
 
 def _jsonable(value):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import shutil
 import stat
@@ -54,8 +55,17 @@ class PackageTooLarge(PackageError):
     """The package is over a limit (entries, unpacked size): HTTP 413 rather than 400."""
 
 
+MAX_DEPTH = 64  # a package is about six levels deep; beyond this no rule or schema could follow
+MAX_INT_DIGITS = 30
+
+
 def parse_json(raw: bytes) -> object:
-    """package.json's bytes as data: UTF-8 (a BOM is fine), numbers with decimals as Decimal."""
+    """package.json's bytes as data: UTF-8 (a BOM is fine), numbers with decimals as Decimal.
+
+    What cannot be read as a package is refused here, before anything is stored: numbers that
+    are not finite or integers longer than 30 digits, a key twice in one object (which value
+    would count?), and nesting deeper than any package (the schema and rules could not follow).
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -63,11 +73,53 @@ def parse_json(raw: bytes) -> object:
     except UnicodeDecodeError as exc:
         raise PackageError(N_("package.json is not UTF-8 text (byte {offset} is not valid UTF-8): save it as UTF-8"), offset=exc.start) from None
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        data = json.loads(text, parse_float=_decimal, parse_int=_integer, parse_constant=_no_constant,
+                          object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise PackageError(N_("package.json is not valid JSON: {error} at line {line}, column {column}"), error=exc.msg, line=exc.lineno, column=exc.colno) from None
     except RecursionError:
         raise PackageError(N_("package.json is nested too deeply")) from None
+    if _depth(data) > MAX_DEPTH:
+        raise PackageError(N_("package.json is nested more than {limit} levels deep, which no package is"), limit=MAX_DEPTH)
+    return data
+
+
+def _decimal(token: str) -> Decimal:
+    value = Decimal(token)
+    if not math.isfinite(float(value)):
+        raise PackageError(N_("package.json holds the number {number}, which is too large to be finite: write the real figure"),
+                           number=token if len(token) <= 40 else token[:37] + "…")
+    return value
+
+
+def _integer(token: str) -> int:
+    digits = len(token.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise PackageError(N_("package.json holds a whole number of {digits} digits (at most {limit} are readable): write the real figure"),
+                           digits=digits, limit=MAX_INT_DIGITS)
+    return int(token)
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise PackageError(N_("package.json gives the field “{field}” twice in one object: keep only one"),
+                               field=key.encode("unicode_escape").decode() if not key.isprintable() else key)
+        result[key] = value
+    return result
+
+
+def _depth(data: object) -> int:
+    deepest, stack = 0, [(data, 1)]
+    while stack:  # iterative: the point is to measure depths recursion could not survive
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _no_constant(name: str):
@@ -89,11 +141,20 @@ def open_package(source: str | os.PathLike, limits: Limits | None = None) -> Ite
                 yield _from_directory(root, limits, str(path))
         else:
             raw = _read_capped(path, limits)
+            if not _looks_like_json(raw):
+                raise PackageError(N_("{path} is neither a zip file nor a package.json: send the package as a .zip file"), path=path.name)
             yield Package(parse_json(raw), raw, None, str(path))
     elif path.exists():
         raise PackageError(N_("{path} is neither a file nor a folder"), path=str(path))
     else:
         raise PackageError(N_("{path} does not exist"), path=str(path))
+
+
+def _looks_like_json(raw: bytes) -> bool:
+    # Random bytes (or a PDF sent by mistake) are not "package.json that is not UTF-8": only text that
+    # opens like JSON — or like UTF-16 text, which gets the UTF-8 advice — is read as package.json.
+    start = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    return start.lstrip(b" \t\r\n")[:1] in (b"{", b"[") or start.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
 def _read_capped(path: Path, limits: Limits) -> bytes:

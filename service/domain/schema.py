@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -26,6 +27,7 @@ _PATTERN_WORDS = {
 }
 _PROJECT_CODE = N_("“{value}” is not a project code such as XC-2020-007")
 _CODE = N_("“{value}” is not a code (lowercase letters, digits and '-')")
+_WELL_FORMED_MONEY = re.compile(r"(0|[1-9][0-9]*)\.[0-9]{2}")
 
 
 def _short(value: Any) -> str:
@@ -77,6 +79,8 @@ class SchemaChecker:
             return N_("“{value}” is not a real date written as YYYY-MM-DD"), {"value": _short(value)}
         if kind == "pattern":
             name = self._pattern_names.get(detail["pattern"])
+            if name == "money" and isinstance(value, str) and _WELL_FORMED_MONEY.fullmatch(value):
+                return N_("“{value}” yuan is more than the most a package may state, 1000000000000.00"), {"value": _short(value)}
             msgid = _PATTERN_WORDS.get(name) or (_PROJECT_CODE if name == "project_code" else _CODE)
             return msgid, {"value": _short(value)}
         if kind == "enum":

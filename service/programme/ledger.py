@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from service.db import models as m
+from service.programme.cells import keep_as_text
 from service.runtime import Runtime
 
 HEADERS = ("街道", "小区", "项目编号", "计划年度", "进度", "幢数", "套数", "建筑面积（平方米）", "预算总额（元）", "决算总额（元）",
@@ -89,6 +90,7 @@ def workbook(rt: Runtime) -> bytes:
     totals.append(("合计", "", sum(g["count"] for g in groups.values()), int(grand["buildings"]), int(grand["households"]),
                    grand["area"], grand["budget"], grand["accounts"], grand["city"], grand["district"]))
     _format(totals, {3: COUNT, 4: COUNT, 5: COUNT, 6: AREA, 7: MONEY, 8: MONEY, 9: MONEY, 10: MONEY})
+    keep_as_text(book)  # last, so that every cell written above goes through it
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -43,7 +43,7 @@ def overview():
     """The overview page for a plan year (all years when none is chosen)."""
     _require_user("clerk", "admin", "archivist")
     year = request.args.get("plan_year", "")
-    rows, totals = overview_rows(int(year) if year.isdigit() else None)
+    rows, totals = overview_rows(int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None)
     with runtime().reading() as s:
         years = sorted({y for y in s.scalars(select(m.PackageRow.plan_year).distinct()) if y})
     from markupsafe import Markup

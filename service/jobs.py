@@ -22,6 +22,7 @@ from service.config import Settings
 from service.db import models as m
 from service.documents import Blocked
 from service.domain.documents import kinds
+from service.domain.names import UniqueNames
 from service.runtime import Runtime
 
 TASK_SIZE = 12  # documents per task: small enough to spread over workers, large enough to be cheap
@@ -169,10 +170,14 @@ def assemble(rt: Runtime, job_id: int) -> None:
         docs = s.execute(select(m.DocumentRow, m.PackageRow).join(m.PackageRow, m.PackageRow.id == m.DocumentRow.package_id)
                          .where(m.DocumentRow.package_id.in_({p for p, _k, _f in wanted} or {-1}))).all()
     out = io.BytesIO()
+    names = UniqueNames()  # street and community are the street's text: made safe, collisions suffixed
     with zipfile.ZipFile(out, "w") as z:
         for doc, pkg in sorted(docs, key=lambda d: (d[1].street, d[1].project_code, d[0].kind, d[0].format)):
             if (pkg.id, doc.kind, doc.format) in wanted:
-                info = zipfile.ZipInfo(f"{pkg.plan_year}/{pkg.street}/{pkg.project_code}-{pkg.community}/{doc.kind}.{doc.format}", (1980, 1, 1, 0, 0, 0))
+                year = str(pkg.plan_year)
+                street = names.name(year, pkg.street)
+                project = names.name(f"{year}/{street}", f"{pkg.project_code}-{pkg.community}")
+                info = zipfile.ZipInfo(f"{year}/{street}/{project}/{doc.kind}.{doc.format}", (1980, 1, 1, 0, 0, 0))
                 z.writestr(info, rt.blobs.read(doc.sha256))
         failures = [f for t in tasks for f in t.failures]
         if failures:

@@ -51,6 +51,13 @@ class PackageError(Exception):
         super().__init__(msgid.format(**params))
         self.message = Msg(msgid, params)
 
+    def __reduce__(self):  # rebuilt from msgid and params, so it crosses a process boundary intact
+        return _rebuild, (type(self), self.message.msgid, self.message.params)
+
+
+def _rebuild(cls, msgid: str, params: dict) -> "PackageError":
+    return cls(msgid, **params)
+
 
 class PackageTooLarge(PackageError):
     """The package is over a limit (entries, unpacked size): HTTP 413 rather than 400."""
@@ -82,7 +89,24 @@ def parse_json(raw: bytes) -> object:
         raise PackageError(N_("package.json is nested too deeply")) from None
     if _depth(data) > MAX_DEPTH:
         raise PackageError(N_("package.json is nested more than {limit} levels deep, which no package is"), limit=MAX_DEPTH)
+    if b"\\r" in raw:  # JSON can hold a CR only escaped
+        _normalise_line_breaks(data)
     return data
+
+
+def _normalise_line_breaks(data: object) -> None:
+    # CR LF and a lone CR become LF in the text the rules and renderers read (a CR once reached the
+    # PDF renderer, which has no glyph for it); the stored bytes, and so the document number, stay as sent.
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in list(items):
+            if isinstance(value, str):
+                if "\r" in value:
+                    node[key] = value.replace("\r\n", "\n").replace("\r", "\n")
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
 
 
 def _decimal(token: str) -> Decimal:

@@ -58,7 +58,7 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
     """Check and store a package upload; raises PackageError (not a package) or Forbidden."""
     if user.role != "street":
         raise Forbidden("only a street office submits packages")
-    with open_package(upload, limits) as package:
+    with open_package(upload, limits, scratch=rt.scratch()) as package:
         street = v.text(package.data, "/submitter/street") if isinstance(package.data, dict) else None
         if street != user.street:
             raise Forbidden(f"the package is submitted by {street!r}, not by the user's street {user.street!r}")
@@ -66,9 +66,10 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
             report = rt.checker.check(package, SqlHistory(s))
         upload_digest = rt.blobs.put_file(upload)
         rt.blobs.put(package.raw)
-        files = [(name, rt.blobs.put_file(path), path.stat().st_size) for name, path in sorted((package.files or {}).items())
-                 if name != "package.json"]
         ids = {entry.get("file"): ident for ident, (_i, entry) in attachment_index(package.data).items()}
+        # Only the listed attachments are kept as files (the upload itself is kept as received).
+        files = [(name, rt.blobs.put_file(path), path.stat().st_size) for name, path in sorted((package.files or {}).items())
+                 if name != "package.json" and name in ids]
         with rt.writing() as s:
             row = m.PackageRow(
                 project_code=package.project_code or "", stage=package.stage or "", street=street or "",

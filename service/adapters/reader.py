@@ -2,7 +2,7 @@
 
 Hostile input is ordinary input: every way a package can fail to be read ends in
 PackageError with a one-line reason, and nothing is ever written outside a private
-temporary directory, which is removed when the `open_package` block ends.
+temporary directory, which is removed when the `open_package` block ends (zips: unzip.py).
 """
 from __future__ import annotations
 
@@ -11,20 +11,15 @@ import json
 import math
 import os
 import shutil
-import stat
 import tempfile
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
 from service.domain.findings import Msg, N_
-from service.domain.names import INVISIBLE, visible
 from service.domain.package import Package
-
-_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -152,8 +147,12 @@ def _no_constant(name: str):
 
 
 @contextlib.contextmanager
-def open_package(source: str | os.PathLike, limits: Limits | None = None) -> Iterator[Package]:
-    """Yield the package at `source` (zip, directory or package.json); raise PackageError."""
+def open_package(source: str | os.PathLike, limits: Limits | None = None, scratch: Path | None = None) -> Iterator[Package]:
+    """Yield the package at `source` (zip, directory or package.json); raise PackageError.
+
+    A zip is unpacked into a private folder under `scratch` (the service passes its data
+    directory's per-process scratch folder; the command line, the system's temporary folder).
+    """
     limits = limits or Limits.from_env()
     path = Path(source)
     if path.is_dir():
@@ -162,8 +161,13 @@ def open_package(source: str | os.PathLike, limits: Limits | None = None) -> Ite
         with open(path, "rb") as f:
             head = f.read(4)
         if head.startswith(b"PK"):
-            with unpacked_zip(path, limits) as root:
-                yield _from_directory(root, limits, str(path))
+            from service.adapters.unzip import unpack
+
+            tmp = Path(tempfile.mkdtemp(prefix="jiugai-unzip-", dir=scratch))
+            try:
+                yield unpack(path, tmp, limits, str(path))
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
         else:
             raw = _read_capped(path, limits)
             if not _looks_like_json(raw):
@@ -205,109 +209,3 @@ def _from_directory(root: Path, limits: Limits, source: str) -> Package:
             if len(files) > limits.max_entries:
                 raise PackageTooLarge(N_("the package holds more than {limit} files"), limit=limits.max_entries)
     return Package(parse_json(raw), raw, files, source)
-
-
-@contextlib.contextmanager
-def unpacked_zip(path: Path, limits: Limits) -> Iterator[Path]:
-    """Unpack a zip into a private temporary directory, refusing anything unsafe."""
-    tmp = Path(tempfile.mkdtemp(prefix="jiugai-"))
-    try:
-        _extract(path, tmp, limits)
-        yield _package_root(tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _entry_name(info: zipfile.ZipInfo) -> str:
-    # Zips made on Chinese Windows store GBK names without the UTF-8 flag (bit 11); zipfile
-    # decoded those as cp437, so recover the bytes and read them as GB18030.
-    name = info.orig_filename  # zipfile cuts `filename` at a NUL: "a.pdf\0.exe" must be seen whole
-    if not info.flag_bits & 0x800:
-        raw = name.encode("cp437")
-        try:
-            name = raw.decode("utf-8") if raw.isascii() else raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise PackageError(N_("a file name in the zip cannot be read as UTF-8 or GB18030")) from None
-    if INVISIBLE.search(name):
-        # Names the street chose are kept byte for byte (the bag keeps them), so one that could hide
-        # what it is (NUL, a control, a bidi override turning "‮fdp.exe" into "exe.pdf") is refused.
-        raise PackageError(N_("the zip entry “{name}” has a control or text-direction character in its name: rename the file"),
-                           name=visible(name))
-    return unicodedata.normalize("NFC", name.replace("\\", "/"))
-
-
-def _safe_parts(name: str) -> list[str]:
-    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise PackageError(N_("the zip entry “{name}” has an absolute path"), name=name)
-    parts = [p for p in name.split("/") if p not in ("", ".")]
-    if ".." in parts:
-        raise PackageError(N_("the zip entry “{name}” escapes the package (..)"), name=name)
-    return parts
-
-
-def _extract(path: Path, dest: Path, limits: Limits) -> None:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise PackageError(N_("{path} is not a readable zip file"), path=path.name) from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > limits.max_entries:
-            raise PackageTooLarge(N_("the zip holds more than {limit} entries"), limit=limits.max_entries)
-        seen: set[str] = set()
-        budget = limits.max_total_bytes
-        for info in infos:
-            name = _entry_name(info)
-            mode = info.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                raise PackageError(N_("the zip entry “{name}” is a symbolic link"), name=name)
-            if info.flag_bits & 0x1:
-                raise PackageError(N_("the zip entry “{name}” is encrypted: zip the files without a password"), name=name)
-            parts = _safe_parts(name)
-            if info.is_dir() or not parts:
-                continue
-            key = "/".join(parts).casefold()
-            if key in seen:
-                raise PackageError(N_("the zip holds “{name}” twice"), name=name)
-            seen.add(key)
-            target = dest.joinpath(*parts)
-            if target.parent.exists() and not target.parent.is_dir():
-                raise PackageError(N_("the zip entry “{name}” collides with a file of the same name"), name=name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            budget = _copy_entry(archive, info, target, budget, limits, name)
-
-
-def _copy_entry(archive, info, target: Path, budget: int, limits: Limits, name: str) -> int:
-    # Stream the entry and count what really comes out: a header's declared size can lie.
-    if info.file_size > budget:
-        raise PackageTooLarge(N_("the zip unpacks to more than {limit} bytes"), limit=limits.max_total_bytes)
-    try:
-        with archive.open(info) as src, open(target, "xb") as out:
-            while chunk := src.read(_CHUNK):
-                budget -= len(chunk)
-                if budget < 0:
-                    raise PackageTooLarge(N_("the zip unpacks to more than {limit} bytes"), limit=limits.max_total_bytes)
-                out.write(chunk)
-    except FileExistsError:
-        raise PackageError(N_("the zip holds “{name}” twice"), name=name) from None
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib_error()) as exc:
-        raise PackageError(N_("the zip entry “{name}” is damaged ({error})"), name=name, error=type(exc).__name__) from None
-    return budget
-
-
-def zlib_error():
-    """The exception zlib raises on corrupt data (imported lazily, it is rarely needed)."""
-    import zlib
-
-    return zlib.error
-
-
-def _package_root(tmp: Path) -> Path:
-    # A package zipped from its folder on Windows has that folder at the top: accept it when
-    # package.json is not at the root and the zip holds exactly one folder.
-    if (tmp / "package.json").exists():
-        return tmp
-    entries = list(tmp.iterdir())
-    if len(entries) == 1 and entries[0].is_dir() and (entries[0] / "package.json").is_file():
-        return entries[0]
-    return tmp

@@ -286,10 +286,11 @@ def requeue_stale(rt: Runtime) -> int:
         return 0
     with rt.writing() as s:
         stale = s.scalars(select(m.JobTask).where(m.JobTask.status.in_(("queued", "running")), m.JobTask.lease_until < cutoff)).all()
-        ids = []
+        ids, given_up = [], set()
         for task in stale:
             if task.attempts >= MAX_ATTEMPTS:  # its worker died on it three times: a poisoned task, not bad luck
                 _fail(s, task, f"not finished after {MAX_ATTEMPTS} attempts (the worker stopped each time)")
+                given_up.add(task.job_id)
                 continue
             task.status = "queued"
             task.lease_until = cutoff + timedelta(seconds=lease_seconds())  # not again until this lapses too
@@ -297,7 +298,7 @@ def requeue_stale(rt: Runtime) -> int:
         stuck = s.scalars(select(m.Job.id).where(m.Job.status == "running")).all()
     for task_id in ids:
         queue.dispatch(rt.settings, task_id)
-    for job_id in stuck:  # every task done but nobody assembled (the assembler died)
+    for job_id in sorted(set(stuck) | given_up):  # every task finished but nobody assembled (the assembler died)
         _finish_job_if_last(rt, job_id)
     return len(ids)
 

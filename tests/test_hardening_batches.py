@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from conftest import ROOT, unavailable
-from hardening_support import EXAMPLE_JSON, changed, leftovers, package_zip
+from hardening_support import changed, leftovers, package_zip, sign_in
 from service import jobs, queue, scratch
 from service.accounts import now
 from service.config import Settings
@@ -102,6 +102,9 @@ def test_a_poisoned_package_fails_its_document_not_the_local_pool(local):
     second = api("clerk", "POST", "/api/v1/jobs", json={"plan_year": 2020, "stage": "declaration"})
     assert second.status_code == 202 and second.json["id"] != first.json["id"]
     assert_poison_fails_alone(api, ids, wait(api, second.json["id"]))
+    sign_in(api.client, "clerk")
+    page = api.client.get(f"/jobs/{second.json['id']}")
+    assert page.status_code == 200 and "已完成，但有未出具的文书" in page.get_data(as_text=True)
     # The line breaks were normalised for the renderer; the stored bytes are as sent.
     with rt.reading() as s:
         row = s.get(m.PackageRow, ids["XC-2020-902"])

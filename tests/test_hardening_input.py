@@ -3,6 +3,7 @@ against the service (SQLite and PostgreSQL), with its answer, what is stored and
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -272,11 +273,30 @@ def test_a_big_image_costs_no_more_memory_than_a_small_one(tmp_path):
     assert refused - base < 30_000 and inspected - base < 30_000, (base, refused, inspected)
 
 
+def test_a_big_progressive_jpeg_is_refused_from_its_header(tmp_path):
+    # libjpeg decodes a progressive JPEG through buffers of its full size at any scale: its budget is smaller.
+    from PIL import Image
+
+    scan = io.BytesIO()
+    Image.new("L", (6000, 6500), 200).save(scan, "JPEG", progressive=True, quality=80)
+    target = tmp_path / "progressive.zip"
+    target.write_bytes(package_zip(EXAMPLE_JSON, replace={PHOTO["file"]: scan.getvalue()}))
+    base, _ = peak_kib(_small(tmp_path))
+    peak, rules = peak_kib(target)
+    assert "ATTACHMENT-TYPE" in rules and peak - base < 30_000, (base, peak)
+
+
+def _small(tmp_path: Path) -> Path:
+    small = tmp_path / "small.zip"
+    small.write_bytes(package_zip(EXAMPLE_JSON))
+    return small
+
+
 def test_zip_entry_headers_that_lie_are_caught_while_unpacking(tmp_path):
     # The entry claims 1 KiB, packed 1 KiB, but inflates to 64 MiB: only counting what comes out catches it.
     name = json.loads(EXAMPLE_JSON)["attachments"][0]["file"]
     body = bytearray(package_zip(EXAMPLE_JSON, replace={name: b"\0" * (64 << 20)}))
-    archive = zipfile.ZipFile(__import__("io").BytesIO(bytes(body)))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(body)))
     info = archive.getinfo(name)
     true_size = (64 << 20).to_bytes(4, "little")
     fake = (1 << 10).to_bytes(4, "little")

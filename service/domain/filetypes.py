@@ -75,9 +75,9 @@ def _image(path: Path, digest: str, kind: str) -> FileInfo:
 
     try:
         pixels.check(path, kind)
-    except pixels.TooManyPixels:
+    except pixels.TooManyPixels as exc:
         return FileInfo(digest, kind, Msg(N_("an image of more than {limit} million pixels: scan it at a lower resolution (300 dpi is enough) or save a smaller image"),
-                                          {"limit": pixels.PIXEL_BUDGET // 1_000_000}))
+                                          {"limit": exc.limit // 1_000_000}))
     except Exception:  # Undecodable, and whatever else Pillow raises for a broken file
         return FileInfo(digest, kind, Msg(N_("an image that does not decode: save it again as JPEG or PNG")))
     return FileInfo(digest, kind)

@@ -4,7 +4,8 @@ An 11 KB PNG can declare 90 megapixels and cost gigabytes once decoded; a real s
 at 600 dpi is 35 megapixels. Beyond PIXEL_BUDGET an image is refused from its header alone; within
 it, a PNG's compressed stream is inflated piece by piece and counted (CRC of every chunk, the exact
 number of bytes the header promises), and a JPEG is decoded at an eighth of its size (the whole
-entropy-coded stream is still read), so memory stays that of a small image. A TIFF, whose strips
+entropy-coded stream is still read; a progressive one has a smaller budget), so memory stays that
+of a small image. A TIFF, whose strips
 Pillow can only decode whole, is decoded fully, still within the budget.
 """
 from __future__ import annotations
@@ -15,6 +16,9 @@ import zlib
 from pathlib import Path
 
 PIXEL_BUDGET = 40_000_000
+# A progressive JPEG is decoded through coefficient buffers of its full size whatever the scale
+# (about 3.5 bytes a pixel): its budget is that of an A4 page at 400 dpi.
+PROGRESSIVE_BUDGET = 16_000_000
 _PIECE = 1 << 16
 _OUT = 1 << 20
 _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
@@ -22,7 +26,11 @@ _ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), 
 
 
 class TooManyPixels(Exception):
-    """The image is beyond the pixel budget."""
+    """The image is beyond the pixel budget (`limit`, in pixels)."""
+
+    def __init__(self, limit: int = PIXEL_BUDGET):
+        super().__init__(limit)
+        self.limit = limit
 
 
 class Undecodable(Exception):
@@ -45,6 +53,9 @@ def check(path: Path, kind: str) -> None:
             width, height = image.size
             if width * height > PIXEL_BUDGET:
                 raise TooManyPixels()
+            progressive = kind == "jpeg" and (image.info.get("progressive") or image.info.get("progression"))
+            if progressive and width * height > PROGRESSIVE_BUDGET:
+                raise TooManyPixels(PROGRESSIVE_BUDGET)
             if kind == "png":
                 _png_stream(path)
                 return

@@ -30,6 +30,9 @@ class Blocked(Exception):
         super().__init__(", ".join(f.rule for f in findings))
         self.findings = findings
 
+    def __reduce__(self):  # rebuilt from its findings in another process (batch workers)
+        return Blocked, (self.findings,)
+
 
 @dataclass(frozen=True)
 class Rendered:

@@ -14,6 +14,7 @@ from service.audit import append
 from service.db import models as m
 from service.documents import FORMATS, Blocked, render, sign
 from service.domain.documents import kinds
+from service.domain.names import safe_name
 from service.runtime import Runtime
 from service.submissions import get, load, report_of
 
@@ -45,7 +46,7 @@ class Issued:
     @property
     def filename(self) -> str:
         """A file name a clerk recognises: project code and the document's title."""
-        return f"{self.project_code}-{self.title}.{self.fmt}"
+        return safe_name(f"{self.project_code}-{self.title}") + f".{self.fmt}"
 
 
 def document(rt: Runtime, user: Principal, package_id: int, kind: str, fmt: str) -> Issued:

@@ -46,6 +46,9 @@ class BagRefused(Exception):
         self.reasons = reasons
         self.four_property = four_property
 
+    def __reduce__(self):  # rebuilt from its arguments, so it unpickles in another process
+        return BagRefused, (self.reasons, self.four_property)
+
 
 @dataclass
 class Bundle:

@@ -10,8 +10,12 @@ DRAFT = N_("this is a draft: its archival codes are provisional (件号 待编) 
            "and /verify does not know it")
 
 
+EXIT_UNRENDERABLE = 3  # the package is fine but no font can draw one of its characters
+
+
 def run(args) -> int:
-    """Write one document; exit 0 written, 1 blocked (reasons on stderr, nothing written), 2 unreadable."""
+    """Write one document; exit 0 written, 1 blocked (reasons on stderr, nothing written), 2 unreadable, 3 a character
+    no font draws."""
     from pathlib import Path
 
     from service.adapters.files import atomic_write
@@ -52,7 +56,7 @@ def run(args) -> int:
     except MissingGlyph as exc:
         fail(render_text(N_("no font can draw the character {char} (U+{code}): add a font that has it to JIUGAI_PDF_FALLBACK_FONTS"),
                           args.lang, char=exc.char, code=f"{ord(exc.char):04X}"))
-        return EXIT_INVALID
+        return EXIT_UNRENDERABLE
     document = sign(document, key)
     atomic_write(out, document.data)
     signed = render_text(N_("signed by {signer}"), args.lang, signer=key.name) if document.signed else ""

@@ -7,6 +7,7 @@ from flask import jsonify, request, send_file
 import io
 
 from service import handover, submissions
+from service.domain.names import safe_name
 from service.web.api.common import package_summary, report_json, translated_errors
 from service.web.auth import current_user, requires, runtime
 from service.web.errors import ApiError
@@ -71,7 +72,7 @@ def attached_file(package_id: int, attachment_id: str):
     suffix = "." + hit.path.rsplit(".", 1)[-1].lower() if "." in hit.path else ""
     data = runtime().blobs.read(hit.sha256)
     return send_file(io.BytesIO(data), mimetype=MEDIA.get(suffix, "application/octet-stream"), as_attachment=True,
-                     download_name=hit.path.rsplit("/", 1)[-1], etag=hit.sha256)
+                     download_name=safe_name(hit.path.rsplit("/", 1)[-1], "attachment"), etag=hit.sha256)
 
 
 @requires("clerk")

@@ -27,7 +27,7 @@ def overview():
     """The overview page for a plan year (all years when none is chosen)."""
     _require_user("clerk", "admin", "archivist")
     year = request.args.get("plan_year", "")
-    plan_year = int(year) if year.isdigit() else None
+    plan_year = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None
     with runtime().reading() as s:
         years = sorted({y for y in s.scalars(select(m.PackageRow.plan_year).distinct()) if y})
     data = dashboard.figures(runtime(), plan_year)

@@ -33,9 +33,10 @@ def index():
     filters = {k: request.args.get(k, "").strip() for k in ("street", "stage", "status", "project", "plan_year")}
     query = {k: v for k, v in filters.items() if v}
     if "plan_year" in query:
-        query["plan_year"] = int(query["plan_year"]) if query["plan_year"].isdigit() else -1
+        year = query["plan_year"]  # a year has four digits: twenty would overflow the database's integer
+        query["plan_year"] = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else -1
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = min(max(1, int(request.args.get("page", 1))), 10**6)
     except ValueError:
         page = 1
     rows, total = submissions.listing(runtime(), user, query, page, PER_PAGE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from service import submissions
-from service.adapters.reader import PackageError
+from service.adapters.reader import PackageError, PackageTooLarge
 from service.i18n import render
 from service.web.auth import runtime
 from service.web.errors import ApiError
@@ -34,10 +34,11 @@ def upload():
             stored = submissions.submit(runtime(), user, path)
     except (PackageError, ApiError, submissions.Forbidden) as exc:
         message = render(exc.message, language()) if isinstance(exc, PackageError) else getattr(exc, "message", str(exc))
+        status = 413 if isinstance(exc, PackageTooLarge) else 400  # a bomb is refused as too large, as by the API
         if wants_json:
-            return jsonify({"error": message}), 400
+            return jsonify({"error": message}), status
         rows, total = submissions.listing(runtime(), user, {}, 1, 50)
-        return render_template("street.html", rows=rows, total=total, error=message), 400
+        return render_template("street.html", rows=rows, total=total, error=message), status
     target = url_for("page.package", package_id=stored.row.id)
     return jsonify({"location": target}) if wants_json else redirect(target)
 

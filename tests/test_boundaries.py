@@ -1,11 +1,12 @@
 """Each rule at its boundary: the exact value that passes and the next that fails."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
 
-from conftest import ids
+from conftest import FIXTURES, ids
 
 
 def rules_of(report, rule):
@@ -200,3 +201,43 @@ def test_findings_come_in_a_stable_order(example, check_doc):
     first, second = check_doc(doc), check_doc(doc)
     assert [(f.rule, f.path) for f in first.findings] == [(f.rule, f.path) for f in second.findings]
     assert [f.rule for f in first.findings] == ["ELIG-DEMOLITION", "CONSENT-DOUBLE-TWO-THIRDS", "CONSENT-DOUBLE-TWO-THIRDS"]
+
+
+# -- format 1.1 and the funding split (programme.md) ---------------------------------------------
+
+@pytest.mark.parametrize("district,other,ok", [("6900000.00", "200000.00", True), ("6899999.99", "200000.01", False),
+                                               ("6900000.01", "199999.99", True)])
+def test_the_district_matches_the_city_at_least_one_to_one(example, check_doc, district, other, ok):
+    doc = example("declaration")
+    doc["plan"]["funding"].update(district_yuan=district, other_yuan=other)
+    report = check_doc(doc)
+    assert rules_of(report, "FUNDING-SPLIT") == ([] if ok else [("warning", "/plan/funding/district_yuan")])
+    assert report.valid  # a warning
+    if not ok:
+        assert report.warnings[0].message.params == {"district": "6,899,999.99", "city": "6,900,000.00"}
+
+
+def test_a_missing_district_share_counts_as_zero_but_not_after_2000(example, check_doc):
+    doc = example("declaration")
+    del doc["plan"]["funding"]["district_yuan"]
+    doc["plan"]["funding"]["other_yuan"] = "7100000.00"
+    assert rules_of(check_doc(doc), "FUNDING-SPLIT") == [("warning", "/plan/funding/district_yuan")]
+    doc["project"].update(built_year=2004, affordable_housing=True, post_2000_grounds={
+        "facilities_deficient": True, "management_deficient": True, "strong_resident_will": True})
+    assert rules_of(check_doc(doc), "FUNDING-SPLIT") == []
+
+
+@pytest.mark.parametrize("plan_year,ok", [(2019, True), (2020, False)])
+def test_the_2019_pilots_have_no_declaration_deadline(example, check_doc, plan_year, ok):
+    doc = example("declaration")
+    doc["submitted_on"] = "2019-11-01"
+    doc["project"].update(plan_year=plan_year, code=f"XC-{plan_year}-007")
+    assert rules_of(check_doc(doc), "DECL-DEADLINE") == ([] if ok else [("error", "/submitted_on")])
+
+
+@pytest.mark.parametrize("year,ok", [(2000, True), (2001, False)])
+def test_one_project_stays_on_one_side_of_2000(example, check_doc, year, ok):
+    doc = json.loads((FIXTURES / "handover" / "chaohui-234-valid" / "package.json").read_text(encoding="utf-8"))
+    doc["project"]["communities"][1]["built_year"] = year
+    found = rules_of(check_doc(doc), "PROJECT-ONE-FUNDING-BASIS")
+    assert found == ([] if ok else [("error", "/project/communities/1/built_year")])

@@ -30,10 +30,19 @@ def zip_dir(folder: Path, target: Path, prefix: str = "") -> Path:
     return target
 
 
+@pytest.mark.parametrize("examples", ["examples", "examples-1.1"])
 @pytest.mark.parametrize("stage", ["declaration", "acceptance", "handover"])
-def test_examples_are_valid_as_folders_and_zips(capsys, tmp_path, stage):
-    assert run(capsys, "check", str(EXAMPLES / stage))[0] == 0
-    assert run(capsys, "check", str(zip_dir(EXAMPLES / stage, tmp_path / "p.zip")))[0] == 0
+def test_examples_are_valid_as_folders_and_zips(capsys, tmp_path, stage, examples):
+    folder = FIXTURES / examples / stage
+    assert run(capsys, "check", str(folder))[0] == 0
+    assert run(capsys, "check", str(zip_dir(folder, tmp_path / "p.zip")))[0] == 0
+
+
+def test_a_project_of_three_communities_reads_as_such(capsys):
+    code, out, _ = run(capsys, "check", str(FIXTURES / "declaration" / "elig-demolition-1.1"), "--format", "json", "--lang", "en")
+    report = json.loads(out)
+    assert code == 1 and report["project"] == "XC-2020-008"
+    assert [(e["rule"], e["path"]) for e in report["errors"]] == [("ELIG-DEMOLITION", "/project/communities/2/in_demolition_plan")]
 
 
 def test_json_report_has_exactly_the_fields_of_rules_md(capsys):

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import FIXTURES, STAGES, ids
 from service.cli import main
+from service_support import database, service  # noqa: F401  (pytest fixtures)
 
 sys.path.insert(0, str(FIXTURES))
 from format11 import to_11  # noqa: E402  (the fixtures' own 1.0 → 1.1 conversion)
@@ -147,3 +148,28 @@ def test_a_10_acceptance_must_name_the_11_declarations_community(capsys, tmp_pat
     (acceptance / "package.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     code, err, _ = bag(capsys, tmp_path, EXAMPLES_11["declaration"], acceptance, EXAMPLES_11["handover"])
     assert code == 1 and "households of 朝晖一区 as 1651, the declaration as 1650" in err
+
+
+# -- the service stores a 1.1 package under its project name -----------------------------------
+
+def test_the_service_accepts_a_project_of_three_communities(service):
+    from service_support import fixture
+
+    _rt, api = service
+    declared = api.submit("chaohui", fixture("declaration", "chaohui-234-valid"))
+    assert declared.status_code == 201 and declared.json["status"] == "accepted", declared.json
+    [listed] = api("chaohui", "GET", "/api/v1/packages").json["items"]
+    assert listed["community"] == "朝晖二区、三区、四区综合改造提升项目" and listed["project"] == "XC-2020-008"
+    twice = api.submit("chaohui", fixture("declaration", "schema-community-twice-1.1"))
+    assert twice.status_code == 201 and twice.json["status"] == "rejected"
+    assert [(e["rule"], e["path"]) for e in twice.json["report"]["errors"]] == [("SCHEMA", "/project/communities/2/name")]
+
+
+def test_on_a_tie_the_communities_built_after_2000_are_reported(check_doc):
+    doc = json.loads((THREE["acceptance"] / "package.json").read_text(encoding="utf-8"))
+    doc["project"]["communities"].pop(2)
+    doc["project"]["communities"][0].update(built_year=2001)
+    unverified = ("PROJECT-APPROVED", "warning", "/project/code")  # an acceptance's 计划确定, unknown offline
+    assert ids(check_doc(doc)) == sorted([("PROJECT-ONE-FUNDING-BASIS", "error", "/project/communities/0/built_year"), unverified])
+    doc["project"]["communities"][0].update(built_year=2000)
+    assert ids(check_doc(doc)) == [unverified]

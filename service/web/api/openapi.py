@@ -67,7 +67,9 @@ def spec() -> dict:
                 params=[PACKAGE_ID], body={"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["approved"], "properties": {
                         "approved": {"type": "boolean"}, "approved_budget_yuan": {"type": "string", "pattern": "^(0|[1-9][0-9]*)\\.[0-9]{2}$"},
-                        "remark": {"type": "string", "maxLength": 2000}}}}}})},
+                        "remark": {"type": "string", "maxLength": 2000}},
+                    # An approval names its budget (ACCOUNTS-WITHIN-APPROVAL reads it); a refusal may leave it out.
+                    "if": {"properties": {"approved": {"const": True}}}, "then": {"required": ["approved_budget_yuan"]}}}}})},
             "/api/v1/projects/{code}/bundle.zip": {"get": _op(
                 "The archive handover bundle (BagIt)", {"200": {"content": {"application/zip": {}}}, "409": _ERROR, **errors},
                 params=[CODE], tags=("archive",))},

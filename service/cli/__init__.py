@@ -66,4 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"check": check.run, "render": render.run, "bag": bag.run, "serve": serve.run, "user": accounts.user,
                 "token": accounts.token, "audit": accounts.audit, "backup": backup.backup, "restore": backup.restore,
                 "worker": worker.run, "ledger": ledger.run, "keys": keys.run}
-    return commands[args.command](args)
+    try:
+        return commands[args.command](args)
+    except BrokenPipeError:  # `jiugai check … | head`: the reader left; that is no error of ours
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -8,7 +8,10 @@ from service.cli.common import EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID, Msg, N
 
 def run(args) -> int:
     """Write one document; exit 0 written, 1 blocked (reasons on stderr, nothing written), 2 unreadable."""
+    import os
     from pathlib import Path
+
+    from service.config import Settings
 
     from service.adapters.files import atomic_write
     from service.adapters.reader import PackageError, open_package
@@ -24,6 +27,9 @@ def run(args) -> int:
     if not out.parent.is_dir():
         fail(render_text(N_("the folder {folder} does not exist"), args.lang, folder=str(out.parent)))
         return EXIT_UNREADABLE
+    if not os.environ.get("JIUGAI_PUBLIC_URL"):
+        fail(render_text(N_("JIUGAI_PUBLIC_URL is not set: the QR code will point at {url}, which only this computer can open"),
+                          args.lang, url=Settings.from_env().public_url))
     try:
         with open_package(args.package) as package:
             report = checker().check(package)
@@ -42,6 +48,6 @@ def run(args) -> int:
         fail(render_text(N_("no font can draw the character {char} (U+{code}): add a font that has it to JIUGAI_PDF_FALLBACK_FONTS"),
                           args.lang, char=exc.char, code=f"{ord(exc.char):04X}"))
         return EXIT_INVALID
-    atomic_write(out, document.data)
+    atomic_write(out, document.data, as_umask=True)
     print(f"{out}  {document.number}")
     return EXIT_VALID

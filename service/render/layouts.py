@@ -126,8 +126,8 @@ HANDOVER = (
 SUBSIDY = (
     Title("{{ title }}"),
     Para("{{ intro }}"),
-    Table("figures", (Column("项目", 46, "{{ r.label }}"), Column("金额", 40, "{{ r.amount }}", "right"),
-                      Column("大写", 70, "{{ r.capital }}"))),
+    Table("figures", (Column("项目", 52, "{{ r.label }}"), Column("金额", 40, "{{ r.amount }}", "right"),
+                      Column("大写", 64, "{{ r.capital }}"))),
     Para("{{ basis }}"),
     Signature(("{{ unit }}", "{{ date_text }}")),
 )

@@ -97,7 +97,8 @@ def _table(block: Table, ctx: dict, fonts: FontChain, tail: int) -> list:
         cells = []
         for col in block.columns:
             para = Paragraph(_markup(text_of(col.cell, local), fonts, FANGSONG), _cell_style(FANGSONG, size, _ALIGN[col.align]))
-            cells.append([para, Spacer(1, block.row_height_mm * mm)] if block.row_height_mm and not col.cell else para)
+            # an empty cell of a row with a minimum height (room to sign), as Word's "at least" row height
+            cells.append(Spacer(1, block.row_height_mm * mm - 2 * CELL_PAD_TB) if block.row_height_mm and not col.cell else para)
         rows.append(cells)
     repeat = len(block.columns) >= 3  # a list table's header repeats on every page it reaches
     if not tail or len(rows) <= tail:

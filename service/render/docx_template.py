@@ -61,12 +61,12 @@ def _style(doc, name: str, font: str, size: float, *, align=WD_ALIGN_PARAGRAPH.J
         # (LibreOffice gives a wider glyph two cells; Word compresses it to one either way)
         spacing = OxmlElement("w:spacing")
         spacing.set(qn("w:val"), "-5")
-        style.element.get_or_add_rPr().append(spacing)
+        style.element.get_or_add_rPr().insert_element_before(spacing, *_RPR_AFTER_SPACING)
     if not grid:  # off the 28-character grid: the title, tables, footers keep their natural widths
-        for props in (style.element.get_or_add_pPr(), style.element.get_or_add_rPr()):
+        for props, after in ((style.element.get_or_add_pPr(), _PPR_AFTER_SNAP), (style.element.get_or_add_rPr(), _RPR_AFTER_SNAP)):
             off = OxmlElement("w:snapToGrid")
             off.set(qn("w:val"), "0")
-            props.append(off)
+            props.insert_element_before(off, *after)
     return style
 
 
@@ -110,19 +110,30 @@ TWIPS_PER_MM = 1440 / 25.4
 DATE_RIGHT_TWIPS = round(4 * (156 / 28) * TWIPS_PER_MM)  # 成文日期 right-indented four characters of the grid
 
 
+# Successors of an element in its parent's schema sequence (Word rejects elements out of order).
+_RPR_AFTER_SNAP = ("w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs",
+                   "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+                   "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_RPR_AFTER_SPACING = _RPR_AFTER_SNAP[4:]
+_PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                   "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+                   "w:rPr", "w:sectPr", "w:pPrChange")
+_TRPR_ORDER = ("w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
+_TBLPR_AFTER_LAYOUT = ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
 def _flag(paragraph, tag: str, val: str | None = None) -> None:
-    """Add a switch (keepNext, keepLines, ...) to a paragraph's properties."""
-    ppr = paragraph._p.get_or_add_pPr()
-    element = OxmlElement(tag)
+    """Keep a paragraph with the next (keepNext in its place in pPr); `val` marks it for _jinja."""
+    paragraph.paragraph_format.keep_with_next = True
     if val is not None:
-        element.set(qn("w:val"), val)
-    ppr.append(element)
+        paragraph._p.pPr.find(qn("w:keepNext")).set(qn("w:val"), val)
 
 
 def _row_flags(row, *tags: str) -> None:
     trpr = row._tr.get_or_add_trPr()
     for tag in tags:
-        trpr.append(OxmlElement(tag))
+        after = _TRPR_ORDER[_TRPR_ORDER.index(tag) + 1:]
+        trpr.insert_element_before(OxmlElement(tag), *after)
 
 
 def _widths(table, widths_mm: list[float]) -> None:
@@ -137,16 +148,17 @@ def _widths(table, widths_mm: list[float]) -> None:
         tblpr.append(tblw)
     tblw.set(qn("w:w"), str(sum(twips)))
     tblw.set(qn("w:type"), "dxa")
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
+    if tblpr.find(qn("w:tblLayout")) is None:  # python-docx writes it for autofit False
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        tblpr.insert_element_before(layout, *_TBLPR_AFTER_LAYOUT)
     margins = OxmlElement("w:tblCellMar")  # the PDF's cell padding (pdf_story.CELL_PAD_*)
     for side, pt in (("top", CELL_PAD_TB), ("left", CELL_PAD_LR), ("bottom", CELL_PAD_TB), ("right", CELL_PAD_LR)):
         margin = OxmlElement(f"w:{side}")
         margin.set(qn("w:w"), str(round(pt * 20)))
         margin.set(qn("w:type"), "dxa")
         margins.append(margin)
-    tblpr.append(margins)
+    tblpr.insert_element_before(margins, *_TBLPR_AFTER_LAYOUT[1:])
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm):
             cell.width = Mm(width)

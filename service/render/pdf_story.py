@@ -109,11 +109,13 @@ def _table(block: Table, ctx: dict, fonts: FontChain, tail: int) -> list:
 
 
 def _sides(block: Sides, ctx: dict, fonts: FontChain) -> RLTable:
-    style = _cell_style(FANGSONG, g.BODY_PT, TA_LEFT)
     half = 78 * mm
-    data = [[Paragraph(_markup(text_of(a, ctx), fonts, FANGSONG), style), Paragraph(_markup(text_of(b, ctx), fonts, FANGSONG), style)]
-            for a, b in zip(block.left, block.right)]
-    table = RLTable(data, colWidths=[half, half], rowHeights=[g.BODY_LEADING] * len(data))
+
+    def cell(text: str) -> GridParagraph:  # not a Paragraph: it would collapse the blanks of 日期：　　年　　月　　日
+        return GridParagraph(fonts.runs(text_of(text, ctx), FANGSONG), g.BODY_PT, g.BODY_LEADING, align="left", grid=False)
+
+    data = [[cell(a), cell(b)] for a, b in zip(block.left, block.right)]
+    table = RLTable(data, colWidths=[half, half])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FANGSONG), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))

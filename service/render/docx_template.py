@@ -20,7 +20,7 @@ from docx.shared import Mm, Pt
 from service.render import gbt9704 as g
 from service.render.docx_slim import slim
 from service.render.docx_office import office
-from service.render.pdf_story import CELL_PAD_LR, CELL_PAD_TB
+from service.render.pdf_story import CELL_PAD_LR, CELL_PAD_TB, SEAL_GAP_LINES
 from service.render.zipfix import normalise_zip
 from service.render.layouts import CLOSING, Block, Heading, Loop, Para, Sides, Signature, Table, Title
 
@@ -259,7 +259,7 @@ def build(layout: tuple[Block, ...], title: str) -> bytes:
             doc.add_paragraph("", style="JG Signature")
             _sides(doc, block)
         elif isinstance(block, Signature):
-            for _ in range(2):  # room for the seal over 署名 and 日期
+            for _ in range(SEAL_GAP_LINES):  # room for the seal over 署名 and 日期
                 doc.add_paragraph("", style="JG Signature")
             *names, last = block.lines
             for line in names:  # 署名 centred over the date: its right indent is computed when filled

@@ -27,8 +27,9 @@ MISSING = ("LibreOffice (Debian's libreoffice-writer-nogui) or pdftotext (popple
 FOLDERS = ["examples/declaration", "examples/acceptance", "examples/handover", "declaration/chaohui-234-valid",
            "acceptance/chaohui-234-valid", "handover/chaohui-234-valid"]
 KNOWN_PAGE_DIFFERENCES = {
-    # LibreOffice spreads the first lines of a paragraph that opens with 《…》 on the document grid
-    # (two cells a character), so its paragraph runs a line longer and the closing block turns the page.
+    # LibreOffice 7.4 lays the first line of the paragraph after the title over two grid cells a
+    # character (with or without its indent, with or without 《…》; cause not found), so that paragraph
+    # runs a line or two longer and the closing block turns the page.
     "examples-acceptance-subsidy-statement", "edge-extreme-amounts-subsidy-statement",
     # 60-character item names wrap differently in its table cells: more pages for the 40-item notice.
     "edge-forty-items-notice",

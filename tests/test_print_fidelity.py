@@ -189,3 +189,24 @@ def test_page_numbers_sit_one_character_in():
     data = rendered("notice", "examples/declaration", "docx")
     odd, even = _xml(data, "word/footer1.xml"), _xml(data, "word/footer2.xml")
     assert '<w:ind w:right="280"/>' in odd + even and '<w:ind w:left="280"/>' in odd + even
+
+
+def test_faces_by_role_in_both_formats():
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(rendered("notice", "examples/declaration", "docx")))
+    leads = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("（一）")]
+    assert leads and leads[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == "楷体_GB2312"
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(rendered("notice", "examples/declaration", "pdf"))[0].get_textpage()
+    fonts: dict[str, set] = {}
+    name = ctypes.create_string_buffer(128)
+    for i in range(page.count_chars()):
+        pypdfium2.raw.FPDFText_GetFontInfo(page.raw, i, name, 128, None)
+        fonts.setdefault(name.value.decode().split("+")[-1], set()).add(page.get_text_range(i, 1))
+    assert "关" in fonts["NotoSerifSC-Regular"]  # the title
+    assert "根" in fonts["ZhuqueFangsong-Regular"]  # the body
+    assert "项" in fonts["NotoSansSC-Regular"]  # 一、项目概况
+    assert "完" in fonts["JiugaiKai-Regular"]  # （一）完善基础设施

@@ -21,6 +21,8 @@ class Settings:
     token_days: int = 90
     blob_store: str = "local"  # or "database"
     queue_url: str = ""
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers are believed
+    timezone: str = "Asia/Shanghai"  # the zone of every time a person reads
     extra: dict = field(default_factory=dict)
 
     @property
@@ -43,6 +45,8 @@ class Settings:
             token_days=int(environ.get("JIUGAI_TOKEN_DAYS", cls.token_days)),
             blob_store=environ.get("JIUGAI_BLOB_STORE", cls.blob_store),
             queue_url=environ.get("JIUGAI_QUEUE_URL", ""),
+            trusted_proxies=_count(environ.get("JIUGAI_TRUSTED_PROXIES", "0"), "JIUGAI_TRUSTED_PROXIES"),
+            timezone=_zone(environ.get("JIUGAI_TIMEZONE", cls.timezone)),
         )
 
     def session_secret(self) -> str:
@@ -62,3 +66,19 @@ class Settings:
                     f.flush()
                     os.fsync(f.fileno())
         return path.read_text().strip()
+
+
+def _count(text: str, name: str) -> int:
+    if not text.strip().isdigit() or int(text) > 10:
+        raise ValueError(f"{name} must be the number of proxies in front of the service (0 to 10), not {text!r}")
+    return int(text)
+
+
+def _zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"JIUGAI_TIMEZONE names no time zone: {name!r} (such as Asia/Shanghai)") from None
+    return name

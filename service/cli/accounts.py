@@ -20,18 +20,24 @@ def _password() -> str | None:
 
 
 def user(args) -> int:
-    """Add or disable a user."""
+    """Add or disable a user, change a password, end a user's sessions."""
     from service.accounts import AccountError, add_user, disable_user
     from service.runtime import Runtime
+    from service.sessions import revoke, set_password
 
     rt = Runtime.open()
     try:
         if args.action == "add":
             add_user(rt, args.name, args.role, args.street, _password())
             print(f"user {args.name} ({args.role}{', ' + args.street if args.street else ''}) added")
+        elif args.action == "password":
+            set_password(rt, args.name, _password() or "")
+            print(f"password of {args.name} changed; every session of {args.name} has ended")
+        elif args.action == "end-sessions":
+            print(f"{revoke(rt, args.name)} session(s) of {args.name} ended")
         else:
             disable_user(rt, args.name)
-            print(f"user {args.name} disabled")
+            print(f"user {args.name} disabled; every session of {args.name} has ended")
     except (AccountError, ValueError) as exc:
         fail(str(exc))
         return EXIT_INVALID

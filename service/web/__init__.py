@@ -1,7 +1,8 @@
 """The web service: a Flask app factory; routes in routes.py, views per area in api/ and pages/."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, g, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 
 from service.config import Settings
 from service.runtime import Runtime
@@ -24,10 +25,45 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["jiugai"] = runtime
+    if settings.trusted_proxies:  # only then do X-Forwarded-For/-Proto/-Host say who called and over what
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+    app.session_interface = _SessionCookies()
+    app.after_request(_security_headers)
     errors.register(app)
     routes.register(app)
     _template_globals(app)
     return app
+
+
+# No inline script or style anywhere: the pages' scripts and styles are files under /static/.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+class _SessionCookies(SecureCookieSessionInterface):
+    """The signed session cookie, marked Secure whenever the request came over HTTPS (directly or
+    through a trusted proxy) or the public URL is https."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        public = app.extensions["jiugai"].settings.public_url.startswith("https:")
+        return public or bool(has_request_context() and request.is_secure) or super().get_cookie_secure(app)
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    if g.get("user") is not None:  # nothing a signed-in user saw stays in a shared cache or the browser's
+        headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
+        response.vary.add("Cookie")
+        response.vary.add("Authorization")
+    return response
 
 
 def _template_globals(app: Flask) -> None:

@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("name", help="the user (create), or the token or its first 10 characters (revoke)")
     audit = command("audit", "check the audit log")
     audit.add_argument("action", choices=("verify", "migrate"))
+    audit.add_argument("--head", help="a head recorded elsewhere (the audit-head.json of a backup) to check against")
     backup = command("backup", "write a consistent copy of the database and every stored file")
     backup.add_argument("output")
     restore = command("restore", "restore a backup into an empty data directory and database")

@@ -7,8 +7,7 @@ from service.cli.common import EXIT_INVALID, EXIT_VALID, fail
 
 
 def backup(args) -> int:
-    """Write the backup atomically."""
-    from service.adapters.files import atomic_write
+    """Write the backup atomically, streaming (memory stays flat however large the stored files)."""
     from service.backup import backup as make
     from service.runtime import Runtime
 
@@ -16,8 +15,9 @@ def backup(args) -> int:
     if not out.parent.is_dir():
         fail(f"the folder {out.parent} does not exist")
         return EXIT_INVALID
-    atomic_write(out, make(Runtime.open()))
-    print(f"{out} written")
+    manifest = make(Runtime.open(), out)
+    print(f"{out} written: {sum(manifest['rows'].values())} rows, {manifest['blobs']} files, "
+          f"audit head {manifest['audit_head']['count']} entries")
     return EXIT_VALID
 
 
@@ -31,9 +31,12 @@ def restore(args) -> int:
         fail(f"{source} does not exist")
         return EXIT_INVALID
     try:
-        counts = apply(Runtime.open(), source.read_bytes())
+        manifest = apply(Runtime.open(), source)
     except BackupError as exc:
         fail(str(exc))
         return EXIT_INVALID
-    print("restored: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print("restored: " + ", ".join(f"{k} {v}" for k, v in manifest["rows"].items()))
+    if manifest["audit"] != "intact":
+        fail(f"{manifest['audit']} — if this deployment's secret (JIUGAI_SECRET_KEY or the data directory's "
+             "secret_key) is not the one the backup was made under, restore that secret too")
     return EXIT_VALID

@@ -67,6 +67,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def _template_globals(app: Flask) -> None:
+    from service.clock import shown
     from service.i18n import gettext
     from service.web.auth import current_user
     from service.web.i18n import language
@@ -77,3 +78,5 @@ def _template_globals(app: Flask) -> None:
         return text.format(**params) if params else text
 
     app.jinja_env.globals.update(_=translate, csrf_token=csrf_token, current_user=current_user, lang=language)
+    zone = app.extensions["jiugai"].settings.timezone
+    app.jinja_env.filters["when"] = lambda value: shown(value, zone)  # every time a person reads, in Beijing time

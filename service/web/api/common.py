@@ -9,7 +9,7 @@ from typing import Iterator
 from service.adapters.reader import PackageError, PackageTooLarge
 from service.db import models as m
 from service.documents import Blocked
-from service.handover import Conflict
+from service.handover import Conflict, ReceiptConflict, ReceiptRefused
 from service.i18n import render
 from service.report import from_record, to_dict
 from service.submissions import Forbidden, NotFound
@@ -35,6 +35,10 @@ def translated_errors() -> Iterator[None]:
         raise ApiError(409, "blocked", "a rule that blocks this document has failed for this package",
                        findings=[{"rule": f.rule, "path": f.path, "clause": f.clause, "message": render(f.message, lang)}
                                  for f in exc.findings]) from None
+    except ReceiptConflict as exc:
+        raise ApiError(409, "conflict", render(exc.message, lang)) from None
+    except ReceiptRefused as exc:
+        raise ApiError(400, "invalid_request", render(exc.message, lang)) from None
     except Conflict as exc:
         raise ApiError(409, "conflict", str(exc)) from None
     except ValueError as exc:

@@ -179,3 +179,28 @@ def test_wrong_password_unknown_user_and_throttled_source_do_the_same_work_and_a
         bodies[label] = re.sub(r'name="csrf" value="[^"]+"', "", answer.get_data(as_text=True))
     assert len(set(bodies.values())) == 1
     assert len(hashed) == 3 and len(set(hashed)) == 1  # one hash of the same kind on every path
+
+
+def test_the_command_line_changes_a_password_and_ends_sessions(service):
+    from test_service_integrity import env_of, run_cli
+
+    rt, api = service
+    browser = signed_in_client(api, "archivist")
+    ended = run_cli(env_of(rt.settings), "user", "end-sessions", "archivist")
+    assert ended.returncode == 0 and "1 session(s) of archivist ended" in ended.stdout
+    assert browser.get("/api/v1/packages").status_code == 401
+    browser = signed_in_client(api, "archivist")
+    changed = run_cli(env_of(rt.settings), "user", "password", "archivist", stdin="another-one\n")
+    assert changed.returncode == 0 and "every session of archivist has ended" in changed.stdout
+    assert browser.get("/api/v1/packages").status_code == 401
+    assert sign_in(client_from(api), "archivist", "another-one").status_code == 302
+    unknown = run_cli(env_of(rt.settings), "user", "end-sessions", "nobody")
+    assert unknown.returncode == 1 and "no user nobody" in unknown.stderr
+
+
+def test_signing_in_again_replaces_the_browsers_previous_session(service):
+    rt, api = service
+    browser = signed_in_client(api, "clerk")
+    old = copy_of(browser, api)
+    assert sign_in(browser, "clerk").status_code == 302
+    assert old.get("/api/v1/packages").status_code == 401 and browser.get("/api/v1/packages").status_code == 200

@@ -62,6 +62,8 @@ def signin():
         if user is None:
             error = True
         else:
+            if "sid" in session:  # signing in again replaces the session this browser had
+                sessions.end(runtime(), session["sid"], "replaced")
             key, _csrf = sessions.start(runtime(), user)
             lang = session.get("lang")
             session.clear()  # a new session on sign-in: nothing of the anonymous one carries over

@@ -26,6 +26,7 @@ IDLE = timedelta(hours=8)
 TOUCH_EVERY = timedelta(minutes=1)  # how stale last_seen_at may get before a request refreshes it
 FREE_FAILURES = 3  # failures from one source before it waits
 MAX_DELAY = timedelta(minutes=15)
+KEEP = timedelta(days=30)  # ended sessions and old failures are deleted after this
 # A hash of nobody's password: an unknown or disabled user costs the same hashing as a known one.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
@@ -48,6 +49,9 @@ def start(rt: Runtime, user: Principal) -> tuple[str, str]:
     at = now()
     with rt.writing() as s:
         s.add(m.WebSession(id=_digest(key), user_id=user.id, csrf=csrf, created_at=at, last_seen_at=at))
+        # Forget what can no longer matter: sessions long over, failures long waited out.
+        s.execute(delete(m.WebSession).where(m.WebSession.last_seen_at < at - KEEP))
+        s.execute(delete(m.SigninFailure).where(m.SigninFailure.blocked_until < at - KEEP))
     return key, csrf
 
 

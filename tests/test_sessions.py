@@ -204,3 +204,16 @@ def test_signing_in_again_replaces_the_browsers_previous_session(service):
     old = copy_of(browser, api)
     assert sign_in(browser, "clerk").status_code == 302
     assert old.get("/api/v1/packages").status_code == 401 and browser.get("/api/v1/packages").status_code == 200
+
+
+def test_sessions_and_failures_long_over_are_forgotten_at_the_next_sign_in(service):
+    rt, api = service
+    signed_in_client(api, "clerk")
+    sign_in(client_from(api, ATTACKER), "clerk", "wrong")
+    with rt.writing() as s:
+        s.execute(update(m.WebSession).values(last_seen_at=now() - timedelta(days=31)))
+        s.execute(update(m.SigninFailure).values(blocked_until=now() - timedelta(days=31)))
+    signed_in_client(api, "archivist")
+    with rt.reading() as s:
+        assert [u for u in s.scalars(select(m.WebSession.user_id))] == [s.scalar(select(m.User.id).where(m.User.name == "archivist"))]
+        assert s.scalar(select(func.count()).select_from(m.SigninFailure)) == 0

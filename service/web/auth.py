@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-
 import secrets
 
 from flask import current_app, g, request, session

@@ -1,6 +1,8 @@
 """The clerk's plan-year overview: counts, buildings, homes, area and budget by street and stage."""
 from __future__ import annotations
 
+import re
+
 from decimal import Decimal
 
 from flask import render_template, request
@@ -43,7 +45,7 @@ def overview():
     """The overview page for a plan year (all years when none is chosen)."""
     _require_user("clerk", "admin", "archivist")
     year = request.args.get("plan_year", "")
-    rows, totals = overview_rows(int(year) if year.isdigit() else None)
+    rows, totals = overview_rows(int(year) if re.fullmatch(r"[0-9]{1,4}", year) else None)
     with runtime().reading() as s:
         years = sorted({y for y in s.scalars(select(m.PackageRow.plan_year).distinct()) if y})
     from markupsafe import Markup

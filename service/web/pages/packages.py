@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -27,18 +28,20 @@ def _require_user(*roles):
     return user
 
 
+MAX_PAGE = 1_000_000  # far beyond any listing; keeps the offset a number every database takes
+
+
 def index():
     """All packages the user may see, filtered and paged."""
     user = _require_user()
     filters = {k: request.args.get(k, "").strip() for k in ("street", "stage", "status", "project", "plan_year")}
     query = {k: v for k, v in filters.items() if v}
     if "plan_year" in query:
-        year = query["plan_year"]  # a year has four digits: twenty would overflow the database's integer
-        query["plan_year"] = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else -1
-    try:
-        page = min(max(1, int(request.args.get("page", 1))), 10**6)
-    except ValueError:
-        page = 1
+        # Only a plain year filters (a 30-digit or superscript "year" would fail in the database).
+        query["plan_year"] = int(query["plan_year"]) if re.fullmatch(r"[0-9]{1,4}", query["plan_year"]) else -1
+    raw_page = request.args.get("page", "1").strip()
+    page = min(int(raw_page), MAX_PAGE) if re.fullmatch(r"[0-9]{1,9}", raw_page) else 1
+    page = max(1, page)
     rows, total = submissions.listing(runtime(), user, query, page, PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
     return render_template("packages.html", rows=rows, total=total, page=page, pages=pages, filters=filters)

@@ -52,9 +52,7 @@ class Checker:
             return Report(stage, package.project_code, ruleset.id, taken, {})
         findings += self.schema.findings(doc, stage)
         findings += duplicate_names(doc)
-        for rule in RULES:
-            if rule is OWNER or not rule.applies_to(stage):
-                continue
+        for rule in _rules_for(stage):
             severity = rule.offline_severity if history is None and rule.offline_severity else rule.severity
             clause = ruleset.clause(rule.id)
             for raw in rule.check(ctx):
@@ -71,6 +69,17 @@ class Checker:
             return []
         clause = ctx.ruleset.clause(OWNER.id)
         return [Finding(OWNER.id, OWNER.severity, path, Msg(msgid, params), clause) for path, msgid, params in OWNER.check(ctx)]
+
+
+# The rules of each stage, chosen once: a check runs on the hot path of every upload and /check.
+_BY_STAGE = {stage: tuple(r for r in RULES if r is not OWNER and r.applies_to(stage))
+             for stage in (None, "declaration", "acceptance", "handover")}
+
+
+def _rules_for(stage: str | None) -> tuple:
+    """The rules a package of `stage` is checked by (PROJECT-OWNER apart: it runs first, alone)."""
+    found = _BY_STAGE.get(stage)
+    return found if found is not None else tuple(r for r in RULES if r is not OWNER and r.applies_to(stage))
 
 
 def _inspector(package: Package):

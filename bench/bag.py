@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from service.adapters.reader import open_package  # noqa: E402
 from service.archive import bag  # noqa: E402
-from service.documents import render  # noqa: E402
+from service.usecases.documents import render  # noqa: E402
 from service.domain.documents import kinds  # noqa: E402
 from service.services import checker  # noqa: E402
 from timing import median_time  # noqa: E402

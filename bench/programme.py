@@ -19,7 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from service import jobs, queue  # noqa: E402
+from service import queue  # noqa: E402
+
+from service.usecases import jobs
 from service.config import Settings  # noqa: E402
 from service import demo  # noqa: E402
 from service.runtime import Runtime  # noqa: E402
@@ -32,7 +34,7 @@ def copy_of(base: Path) -> Path:
 
 
 def clerk(rt: Runtime):
-    from service.accounts import Principal
+    from service.security.accounts import Principal
     from sqlalchemy import select
     from service.db import models as m
 
@@ -75,7 +77,7 @@ def run_batch(data: Path, settings_extra: dict, workers: int) -> tuple[float, in
 
 
 def in_process(data: Path) -> tuple[float, int]:
-    from service import issuing
+    from service.usecases import issuing
 
     rt = Runtime.open(Settings(data_dir=data))
     user = clerk(rt)

@@ -22,7 +22,7 @@ from reportlab.platypus import SimpleDocTemplate  # noqa: E402
 
 from service.adapters.reader import open_package  # noqa: E402
 from service.config import Settings  # noqa: E402
-from service.documents import render, sign  # noqa: E402
+from service.usecases.documents import render, sign  # noqa: E402
 from service.domain.documents import document_number, kinds  # noqa: E402
 from service.domain.documents.common import Issue  # noqa: E402
 from service.domain.ruleset import choose  # noqa: E402

@@ -13,12 +13,12 @@ import sys
 
 from sqlalchemy import func, select
 
-from service.accounts import add_user, create_token
+from service.security.accounts import add_user, create_token
 from service.adapters.files import zip_folder
 from service.config import Settings
 from service.db import models as m
 from service.runtime import Runtime
-from service.submissions import submit
+from service.usecases.submissions import submit
 
 USERS = (("chaohui", "street", "朝晖街道"), ("chaoming", "street", "潮鸣街道"), ("shiqiao", "street", "石桥街道"),
          ("clerk", "clerk", None), ("archivist", "archivist", None), ("admin", "admin", None))
@@ -29,8 +29,8 @@ RECEIVED_YEARS = frozenset({2019, 2020, 2021})
 def submit_fixtures(rt: Runtime) -> list[str]:
     """Submit the demo's fixture packages (plan.DEMO_PACKAGES), declarations first; the district approves every
     accepted declaration with its budget before any acceptance (PROJECT-APPROVED)."""
-    from service.accounts import Principal
-    from service.handover import approve, receipt
+    from service.security.accounts import Principal
+    from service.usecases.handover import approve, receipt
     from service.programme.plan import DEMO_PACKAGES, fixtures_dir
 
     fixtures, lines = fixtures_dir(), []

@@ -19,7 +19,7 @@ def dispatch(settings: Settings, task_id: int) -> None:
         from rq import Queue
 
         Queue(QUEUE_NAME, connection=Redis.from_url(settings.queue_url)).enqueue(
-            "service.jobs.run_task", task_id, job_timeout=3600, result_ttl=0, failure_ttl=86400)
+            "service.usecases.jobs.run_task", task_id, job_timeout=3600, result_ttl=0, failure_ttl=86400)
     else:
         try:
             _pool().submit(_run_local, task_id, settings)
@@ -29,7 +29,7 @@ def dispatch(settings: Settings, task_id: int) -> None:
 
 
 def _run_local(task_id: int, settings: Settings) -> None:
-    from service.jobs import run_task
+    from service.usecases.jobs import run_task
 
     try:
         run_task(task_id, settings)

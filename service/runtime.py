@@ -14,7 +14,7 @@ from service.db import models as m
 from service.db.engine import make_engine, migrate, writer
 from service.domain.check import Checker
 from service.services import checker
-from service.storage import BlobStore, LocalBlobStore
+from service.persistence.storage import BlobStore, LocalBlobStore
 
 
 @dataclass
@@ -29,9 +29,9 @@ class Runtime:
     _writers: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self):
-        from service.audit import CHECKPOINT, chain_key
+        from service.security.audit import CHECKPOINT, chain_key
 
-        # Every session knows the audit key and where the chain's head is recorded (service/audit.py).
+        # Every session knows the audit key and where the chain's head is recorded (service/security/audit.py).
         info = {"audit_key": chain_key(self.settings.session_secret()),
                 "audit_checkpoint": str(self.settings.data_dir / CHECKPOINT)}
         self._readers = sessionmaker(self.engine, expire_on_commit=False, info=info)
@@ -46,7 +46,7 @@ class Runtime:
         if migrate_db:
             migrate(engine)
         if settings.blob_store == "database":
-            from service.storage_db import DatabaseBlobStore
+            from service.persistence.storage_db import DatabaseBlobStore
 
             blobs = DatabaseBlobStore(engine, settings.data_dir / "blob-cache")
         else:
@@ -86,13 +86,13 @@ class Runtime:
             referenced |= set(s.scalars(select(m.PackageRow.package_sha256)))
             referenced |= set(s.scalars(select(m.DocumentRow.sha256)))
             referenced |= {d for d in s.scalars(select(m.Job.result_sha256)) if d}
-        from service import scratch
+        from service.persistence import scratch
 
         # Only the scratch folders no live process holds: another server may share this data dir.
         return scratch.clean(self.settings.data_dir) + self.blobs.clean(referenced)
 
     def scratch(self):
         """This process's folder for temporary files, under the data directory (removed after a crash)."""
-        from service import scratch
+        from service.persistence import scratch
 
         return scratch.folder(self.settings.data_dir)

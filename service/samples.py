@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from service.adapters.reader import open_package
-from service.documents import Blocked, render
+from service.usecases.documents import Blocked, render
 from service.domain.documents import kinds
 from service.render.fonts import MissingGlyph
 from service.resources import data_dir

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, unavailable
-from service.accounts import add_user, create_token
+from service.security.accounts import add_user, create_token
 from service.config import Settings
 from service.runtime import Runtime
 from service.web import create_app

@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import select
 
 from conftest import FIXTURES
-from service.accounts import Principal
+from service.security.accounts import Principal
 from service.db import models as m
 from service.cli import main
 from service.domain.rules.base import Context, OtherProject, PlanDecision
 from service.domain.package import Package
 from service.domain.rules.consistency import project_consistent
-from service.handover import current_packages
-from service.submissions import submit
+from service.usecases.handover import current_packages
+from service.usecases.submissions import submit
 from service_support import database, example, modified, service  # noqa: F401  (pytest fixtures)
 
 CODE = "XC-2020-007"  # the spec's example project, 朝晖街道's 朝晖一区

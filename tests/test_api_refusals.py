@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, update
 
-from service.accounts import create_token, disable_user, revoke_token
+from service.security.accounts import create_token, disable_user, revoke_token
 from service.db import models as m
 from service_support import example, fixture, modified, sqlite_service, sqlite_settings  # noqa: F401
 
@@ -175,7 +175,7 @@ def test_check_endpoint_reports_and_stores_nothing(sqlite_service):
 
 def test_errors_never_leak_a_traceback(sqlite_service, monkeypatch):
     _rt, api = sqlite_service
-    from service import submissions
+    from service.usecases import submissions
 
     def broken(*a, **k):
         raise RuntimeError("database exploded: secret detail")

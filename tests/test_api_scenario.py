@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import bagit
 
-from service.audit import verify
+from service.security.audit import verify
 from service_support import database, example, fixture, service  # noqa: F401  (pytest fixtures)
 
 

@@ -18,12 +18,12 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from conftest import FIXTURES
-from service import issuing
+from service.usecases import issuing
 from service.db import models as m
 from service.domain.archive import to_number
 from service.programme.dataset import STAGES, generated, zipped
 from service.programme.load import load, street_users
-from service.submissions import submit
+from service.usecases.submissions import submit
 from service_support import submit_example_project  # noqa: E402
 from service_support import database, example, open_runtime, service, sqlite_service, sqlite_settings  # noqa: F401  (pytest fixtures)
 
@@ -152,7 +152,7 @@ def test_a_second_handover_keeps_every_code_and_numbers_only_the_new_document(se
 
 
 def _archivist(rt):
-    from service.accounts import Principal
+    from service.security.accounts import Principal
 
     with rt.reading() as s:
         u = s.scalar(select(m.User).where(m.User.name == "archivist"))
@@ -161,7 +161,7 @@ def _archivist(rt):
 
 def test_a_draft_number_is_unknown_to_verify(service):
     from service.adapters.reader import open_package
-    from service.documents import render
+    from service.usecases.documents import render
     from service.services import checker
 
     rt, api = service
@@ -258,7 +258,7 @@ def test_a_handover_accepted_before_the_registry_is_numbered_when_its_record_is_
 
 
 def test_a_restored_backup_keeps_the_codes_and_the_sequences_go_on(sqlite_service, tmp_path):
-    from service.backup import backup, restore
+    from service.persistence.backup import backup, restore
     from service.config import Settings
     from service_support import Api, create_app
 

@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import delete, func, select, update
 
-from service import audit
+from service.security import audit
 from service.db import models as m
 from service_support import database, example, service  # noqa: F401
 from test_service_integrity import env_of, run_cli

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from conftest import ROOT
-from service.accounts import add_user
+from service.security.accounts import add_user
 from service.config import Settings
 from service.db import models as m
 from service.runtime import Runtime
@@ -20,7 +20,7 @@ MB = 1 << 20
 MEASURE = """
 import resource, sys
 from pathlib import Path
-from service.backup import backup, restore
+from service.persistence.backup import backup, restore
 from service.config import Settings
 from service.runtime import Runtime
 rt = Runtime.open(Settings(data_dir=Path(sys.argv[2])))

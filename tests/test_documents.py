@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from conftest import FIXTURES, unavailable
 from pdftools import EXTB_MISSING, PREFLIGHT_MISSING, extension_b_font, preflight, preflight_classpath
 from service.adapters.reader import open_package
-from service.documents import Blocked, render
+from service.usecases.documents import Blocked, render
 from service.services import checker
 
 VALID = {

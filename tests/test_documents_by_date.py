@@ -15,7 +15,7 @@ from docx import Document
 
 from conftest import FIXTURES
 from service.adapters.reader import open_package
-from service.documents import render
+from service.usecases.documents import render
 from service.domain.authorities import cited_plan, district, issuing_body
 from service.services import checker
 

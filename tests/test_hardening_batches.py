@@ -19,8 +19,10 @@ from sqlalchemy import select, update
 
 from conftest import ROOT, unavailable
 from hardening_support import changed, leftovers, package_zip, sign_in
-from service import jobs, queue, scratch
-from service.accounts import now
+from service import queue
+from service.usecases import jobs
+from service.persistence import scratch
+from service.security.accounts import now
 from service.config import Settings
 from service.db import models as m
 from service.runtime import Runtime
@@ -172,7 +174,7 @@ def test_a_task_is_tried_at_most_three_times(tmp_path, monkeypatch):
 def test_exceptions_survive_pickling():
     from service.adapters.reader import PackageError, PackageTooLarge
     from service.archive.bag import BagRefused
-    from service.documents import Blocked
+    from service.usecases.documents import Blocked
     from service.domain.findings import ERROR, Finding, Msg
     from service.render.fonts import MissingGlyph
 
@@ -213,7 +215,7 @@ def test_on_redis_a_poisoned_package_fails_its_document_and_later_jobs_run(tmp_p
 HOLDER = """
 import sys, time
 from pathlib import Path
-from service import scratch
+from service.persistence import scratch
 folder = scratch.folder(Path(sys.argv[1]))
 (folder / "upload-1").mkdir()
 (folder / "upload-1" / "package.zip").write_bytes(b"x" * 1000)
@@ -251,7 +253,7 @@ def test_start_up_clean_up_removes_only_what_no_live_process_holds(tmp_path):
 def test_blob_temporary_files_being_written_are_left_alone(tmp_path):
     import fcntl
 
-    from service.storage import LocalBlobStore
+    from service.persistence.storage import LocalBlobStore
 
     store = LocalBlobStore(tmp_path / "blobs")
     held, abandoned = store.tmp / "held", store.tmp / "abandoned"
@@ -262,7 +264,7 @@ def test_blob_temporary_files_being_written_are_left_alone(tmp_path):
     os.utime(abandoned, (old, old))
     with open(held, "rb") as f:
         fcntl.flock(f, fcntl.LOCK_EX)  # as a writer in another server would hold it
-        process = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from service.storage import LocalBlobStore;"
+        process = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from service.persistence.storage import LocalBlobStore;"
                                   "print(LocalBlobStore(Path(sys.argv[1])).clean(set()))", str(tmp_path / "blobs")],
                                  capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
         assert process.stdout.strip() == "1" and held.exists() and not abandoned.exists()

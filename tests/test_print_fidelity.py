@@ -14,7 +14,7 @@ import pytest
 from conftest import FIXTURES, unavailable
 from pdftools import EXTB_MISSING, extension_b_font
 from service.adapters.reader import open_package
-from service.documents import render
+from service.usecases.documents import render
 from service.domain.documents import kinds
 from service.services import checker
 

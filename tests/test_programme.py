@@ -22,13 +22,14 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from conftest import unavailable
-from service import jobs, queue
-from service.accounts import Principal, add_user, create_token
+from service import queue
+from service.usecases import jobs
+from service.security.accounts import Principal, add_user, create_token
 from service.adapters.reader import open_package
 from service.config import Settings
 from service.db import models as m
 from service.domain.project import normal_name
-from service.handover import approve
+from service.usecases.handover import approve
 from service.programme.dataset import (STAGES, TARGETS, Community, Project, declaration, fixture_projects, generated, projects,
                                        zipped)
 from service.programme.load import load
@@ -202,7 +203,7 @@ def test_batch_requests_are_checked(programme_2019):
         with pytest.raises(ValueError):
             jobs.request(rt, clerk, params)
     street = Principal(0, "x", "street", "朝晖街道")
-    from service.submissions import Forbidden
+    from service.usecases.submissions import Forbidden
 
     with pytest.raises(Forbidden):
         jobs.request(rt, street, {"plan_year": 2019})
@@ -328,7 +329,7 @@ def test_the_dashboard_draws_progress(programme_2019):
     rt, clerk = programme_2019
     app = create_app(runtime=rt)
     client = app.test_client()
-    from service import sessions  # a server-side session, as signing in makes one
+    from service.security import sessions  # a server-side session, as signing in makes one
 
     key, _csrf = sessions.start(rt, clerk)
     with client.session_transaction() as session:

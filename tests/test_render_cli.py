@@ -125,7 +125,7 @@ def test_a_character_no_font_covers_is_named(capsys, tmp_path, monkeypatch):
 @pytest.mark.parametrize("kind,folder", [("notice", "declaration"), ("acceptance-certificate", "acceptance"), ("handover-record", "handover"),
                                          ("subsidy-statement", "acceptance")])
 def test_every_template_variable_is_in_the_context(kind, folder):
-    from service.documents import Blocked  # noqa: F401  (import check)
+    from service.usecases.documents import Blocked  # noqa: F401  (import check)
     from service.domain.documents import document_number, kinds
     from service.domain.documents.common import Issue
     from service.adapters.reader import open_package

@@ -45,7 +45,7 @@ def test_kill_during_upload_then_restart_finds_nothing_half_stored(tmp_path):
         if server.poll() is None:
             kill(server)
     # What a kill between storing the files and committing the rows would leave: files no row names.
-    from service.storage import LocalBlobStore
+    from service.persistence.storage import LocalBlobStore
 
     orphan = LocalBlobStore(data / "blobs").put(b"a file whose package row never committed")
     server = start(env, port)

@@ -8,7 +8,7 @@ import threading
 
 from sqlalchemy import delete, func, select, update
 
-from service.audit import verify
+from service.security.audit import verify
 from service.db import models as m
 from service_support import Api, database, example, make_users, modified, open_runtime, service  # noqa: F401
 from service.web import create_app

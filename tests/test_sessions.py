@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from service import sessions
-from service.accounts import disable_user, now
+from service.security import sessions
+from service.security.accounts import disable_user, now
 from service.db import models as m
 from service_support import database, example, service  # noqa: F401
 

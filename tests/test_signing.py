@@ -21,7 +21,7 @@ from service.archive.fourprops import FourPropertyReport
 from service.archive.signatures import check_issued_pdf
 from service.cli import main
 from service.config import Settings
-from service.documents import render, sign
+from service.usecases.documents import render, sign
 from service.services import checker
 from service.signing import keys
 from service.signing.verify import check, unsigned_prefix

@@ -20,7 +20,7 @@ from service.archive.fourprops import PROPERTIES, PROPERTY_LABELS, FourPropertyR
 from service.archive.pdfscan import active_content
 from service.archive.report import four_property_pdf, to_json
 from service.config import Settings
-from service.documents import issued_on, render
+from service.usecases.documents import issued_on, render
 from service.domain import values as v
 from service.domain.archive import STAGE_ORDER, archival_codes, project_problems
 from service.domain.check import Checker

@@ -71,7 +71,7 @@ def codes_for(rt, row: m.PackageRow, doc: dict) -> dict[str, str]:
     with rt.reading() as s:
         codes = allocated(s, row.project_code)
     if row.status == "accepted" and row.stage == "handover" and any(d.sha256 not in codes for d in to_number(doc)):
-        from service.accounts import now
+        from service.security.accounts import now
 
         with rt.writing() as s:
             allocate(s, row.id, row.project_code, doc, rt.settings.fonds, now())

@@ -21,9 +21,9 @@ def _password() -> str | None:
 
 def user(args) -> int:
     """Add or disable a user, change a password, end a user's sessions."""
-    from service.accounts import AccountError, add_user, disable_user
+    from service.security.accounts import AccountError, add_user, disable_user
     from service.runtime import Runtime
-    from service.sessions import revoke, set_password
+    from service.security.sessions import revoke, set_password
 
     rt = Runtime.open()
     try:
@@ -46,7 +46,7 @@ def user(args) -> int:
 
 def token(args) -> int:
     """Create a token for a user (printed alone on its line) or revoke one."""
-    from service.accounts import AccountError, create_token, revoke_token
+    from service.security.accounts import AccountError, create_token, revoke_token
     from service.runtime import Runtime
 
     rt = Runtime.open()
@@ -66,7 +66,7 @@ def audit(args) -> int:
     """Check the audit log's keyed chain and its head against the checkpoint; or key an old chain."""
     from pathlib import Path
 
-    from service import audit as log
+    from service.security import audit as log
     from service.runtime import Runtime
 
     rt = Runtime.open()
@@ -106,7 +106,7 @@ def _head_of(path):
     import json
     import zipfile
 
-    from service.audit import read_checkpoint
+    from service.security.audit import read_checkpoint
 
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as z:

@@ -8,7 +8,7 @@ from service.cli.common import EXIT_INVALID, EXIT_VALID, fail
 
 def backup(args) -> int:
     """Write the backup atomically, streaming (memory stays flat however large the stored files)."""
-    from service.backup import backup as make
+    from service.persistence.backup import backup as make
     from service.runtime import Runtime
 
     out = Path(args.output)
@@ -29,7 +29,7 @@ def backup(args) -> int:
 
 def restore(args) -> int:
     """Restore a backup into the (empty) configured database and data directory."""
-    from service.backup import BackupError, restore as apply
+    from service.persistence.backup import BackupError, restore as apply
     from service.runtime import Runtime
 
     source = Path(args.input)

@@ -22,7 +22,7 @@ def run(args) -> int:
     from service.adapters.files import atomic_write
     from service.adapters.reader import PackageError, open_package
     from service.config import Settings
-    from service.documents import Blocked, render, sign
+    from service.usecases.documents import Blocked, render, sign
     from service.render.fonts import MissingGlyph
     from service.services import checker
     from service.signing.keys import SigningKeyError, load

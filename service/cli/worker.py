@@ -12,7 +12,7 @@ def run(args) -> int:
     from rq import SimpleWorker
 
     from service.config import Settings
-    from service.jobs import lease_seconds, requeue_stale
+    from service.usecases.jobs import lease_seconds, requeue_stale
     from service.queue import QUEUE_NAME
     from service.runtime import Runtime
 

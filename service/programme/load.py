@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from service.accounts import Principal, add_user
+from service.security.accounts import Principal, add_user
 from service.db import models as m
-from service.handover import approve, receipt
+from service.usecases.handover import approve, receipt
 from service.programme.dataset import STAGES, STREETS, Project, generated, zipped
 from service.runtime import Runtime
-from service.submissions import submit
+from service.usecases.submissions import submit
 
 STREET_USERS = {street: f"street-{i + 1}" for i, street in enumerate(STREETS)}
 CLERK, ARCHIVIST = "programme-clerk", "programme-archivist"

@@ -6,8 +6,8 @@ import secrets
 
 from flask import current_app, g, request, session
 
-from service import sessions
-from service.accounts import Principal, by_token
+from service.security import sessions
+from service.security.accounts import Principal, by_token
 from service.domain.findings import N_
 from service.i18n import gettext
 from service.runtime import Runtime

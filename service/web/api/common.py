@@ -1,21 +1,21 @@
 """Helpers the API views share: how a package looks in JSON, and core errors as HTTP errors."""
 from __future__ import annotations
 
-from service.accounts import iso
+from service.security.accounts import iso
 
 import contextlib
 from typing import Iterator
 
 from service.adapters.reader import PackageError, PackageTooLarge
 from service.db import models as m
-from service.documents import Blocked
+from service.usecases.documents import Blocked
 from service.domain.findings import Msg, N_
-from service.handover import Conflict, ReceiptConflict, ReceiptRefused
+from service.usecases.handover import Conflict, ReceiptConflict, ReceiptRefused
 from service.signing.keys import SigningKeyError
 from service.i18n import render
 from service.render.fonts import MissingGlyph
 from service.report import from_record, to_dict
-from service.submissions import Forbidden, NotFound
+from service.usecases.submissions import Forbidden, NotFound
 from service.web.errors import ApiError
 from service.web.i18n import language
 

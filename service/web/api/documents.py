@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request, send_file
 
-from service import issuing
+from service.usecases import issuing
 from service.web.api.common import translated_errors
 from service.web.auth import current_user, requires, runtime
 from service.web.errors import ApiError

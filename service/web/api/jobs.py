@@ -5,7 +5,7 @@ import io
 
 from flask import jsonify, request, send_file
 
-from service import jobs
+from service.usecases import jobs
 from service.web.api.common import translated_errors
 from service.web.auth import current_user, requires, runtime
 from service.web.errors import ApiError

@@ -1,12 +1,14 @@
 """Packages: submit, list, show, attached files, and the district's decision on a declaration."""
 from __future__ import annotations
 
-from service.accounts import iso
+from service.security.accounts import iso
 
 from flask import jsonify, request, send_file
 import io
 
-from service import handover, submissions
+from service.usecases import handover
+
+from service.usecases import submissions
 from service.domain.names import safe_name
 from service.web.api.common import package_summary, report_json, translated_errors
 from service.web.auth import current_user, requires, runtime

@@ -1,13 +1,13 @@
 """Projects for the archive: the handover bundle and the receipt."""
 from __future__ import annotations
 
-from service.accounts import iso
+from service.security.accounts import iso
 
 import io
 
 from flask import jsonify, request, send_file
 
-from service import handover
+from service.usecases import handover
 from service.archive.bag import BagRefused
 from service.i18n import render
 from service.web.api.common import translated_errors

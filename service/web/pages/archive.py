@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from service import handover
+from service.usecases import handover
 from service.archive.bag import BagRefused
 from service.archive.report import to_json
 from service.db import models as m
 from service.domain.findings import N_, Msg
 from service.i18n import gettext, render
-from service.submissions import NotFound
+from service.usecases.submissions import NotFound
 from service.web.auth import runtime
 from service.web.i18n import language
 from service.web.pages.common import check_csrf

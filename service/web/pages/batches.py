@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from service import jobs
+from service.usecases import jobs
 from service.web.auth import runtime
 from service.web.pages.common import check_csrf
 from service.web.pages.packages import _require_user

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 from flask import abort, g, redirect, render_template, request, session, url_for
 
-from service import sessions
+from service.security import sessions
 from service.web.auth import current_user, runtime
 from service.web.route import Route
 

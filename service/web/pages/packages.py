@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from service import handover, submissions
+from service.usecases import handover
+
+from service.usecases import submissions
 from service.domain.documents import NAMES, blocking, kinds
 from service.domain.pointer import MISSING, resolve
 from service.i18n import gettext, render

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
-from service import submissions
+from service.usecases import submissions
 from service.adapters.reader import PackageError, PackageTooLarge
 from service.i18n import render
 from service.web.auth import runtime

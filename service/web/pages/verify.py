@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from service import issuing
+from service.usecases import issuing
 from service.i18n import render
 from service.web.auth import runtime
 from service.web.errors import ApiError

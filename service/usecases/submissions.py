@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from service.accounts import Principal, now
+from service.security.accounts import Principal, now
 from service.adapters.reader import Limits, open_package
-from service.audit import append
+from service.security.audit import append
 from service.db import models as m
 from service.domain import values as v
 from service.domain.package import Package

@@ -8,15 +8,15 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from service.accounts import Principal, iso, now
+from service.security.accounts import Principal, iso, now
 from service.archive.registry import codes_for
-from service.audit import append
+from service.security.audit import append
 from service.db import models as m
-from service.documents import FORMATS, Blocked, render, sign
+from service.usecases.documents import FORMATS, Blocked, render, sign
 from service.domain.documents import kinds
 from service.domain.names import safe_name
 from service.runtime import Runtime
-from service.submissions import get, load, report_of
+from service.usecases.submissions import get, load, report_of
 
 DOWNLOADERS = ("street", "clerk", "archivist")
 

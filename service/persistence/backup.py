@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, LargeBinary, func, insert, select, text
 
 from service import __version__
-from service import audit
+from service.security import audit
 from service.db.models import Base
 from service.runtime import Runtime
 

@@ -16,11 +16,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from service.accounts import Principal, now
-from service.audit import append
+from service.security.accounts import Principal, now
+from service.security.audit import append
 from service.config import Settings
 from service.db import models as m
-from service.documents import Blocked
+from service.usecases.documents import Blocked
 from service.domain.documents import kinds
 from service.domain.names import UniqueNames
 from service.runtime import Runtime
@@ -75,7 +75,7 @@ def validate(params: dict) -> dict:
 def request(rt: Runtime, user: Principal, params: dict) -> tuple[m.Job, bool]:
     """Start a batch, or return the one already asked for with the same request; (job, created)."""
     if user.role != "clerk":
-        from service.submissions import Forbidden
+        from service.usecases.submissions import Forbidden
 
         raise Forbidden("only a clerk asks for batches")
     params = validate(params)
@@ -174,7 +174,7 @@ def describe(exc: BaseException) -> str:
 
 
 def _run(rt: Runtime, task_id: int) -> None:
-    from service import issuing
+    from service.usecases import issuing
 
     with rt.writing() as s:
         task = s.get(m.JobTask, task_id)

@@ -9,16 +9,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
 
-from service.accounts import Principal, now
+from service.security.accounts import Principal, now
 from service.archive.bag import Bundle, build
 from service.archive.registry import codes_for
-from service.audit import append
+from service.security.audit import append
 from service.db import models as m
 from service.domain import values as v
 from service.domain.archive import STAGE_ORDER
 from service.domain.findings import N_, Msg
 from service.runtime import Runtime
-from service.submissions import Forbidden, NotFound, Stored, get, load, report_of
+from service.usecases.submissions import Forbidden, NotFound, Stored, get, load, report_of
 
 _MONEY = re.compile(r"(0|[1-9][0-9]*)\.[0-9]{2}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -111,8 +111,8 @@ def bundle(rt: Runtime, user: Principal, code: str, download: bool = True) -> Bu
 def _issued(rt: Runtime, user: Principal, stage: str, package_id: int) -> dict:
     """The documents of a package as issued (and stored, signed) by the service, issuing them now if
     they were not yet; one a rule blocks is left to the bag, which refuses the project."""
-    from service import issuing
-    from service.documents import Blocked
+    from service.usecases import issuing
+    from service.usecases.documents import Blocked
     from service.domain.documents import kinds
 
     found = {}

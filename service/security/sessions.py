@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service.accounts import AccountError, Principal, _aware, now
-from service.audit import append
+from service.security.accounts import AccountError, Principal, _aware, now
+from service.security.audit import append
 from service.db import models as m
 from service.runtime import Runtime
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from service.audit import append
+from service.security.audit import append
 from service.db import models as m
 from service.runtime import Runtime
 
@@ -72,7 +72,7 @@ def disable_user(rt: Runtime, name: str, actor: str = "cli") -> None:
         if user is None:
             raise AccountError(f"no user {name}")
         user.disabled = True
-        from service.sessions import end_all  # sessions build on accounts
+        from service.security.sessions import end_all  # sessions build on accounts
 
         append(s, actor, "user.disable", name, {"sessions_ended": end_all(s, user.id, "disabled")})
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
-from service import submissions
+from service import decisions, submissions
 from service.adapters.reader import PackageError
 from service.i18n import render
 from service.web.auth import runtime
 from service.web.errors import ApiError
 from service.web.i18n import language
 from service.web.pages.common import check_csrf, signed_in
-from service.web.pages.packages import _require_user
+from service.web.pages.packages import _require_user, listed
 from service.web.route import Route
 from service.web.uploads import received
 
@@ -18,8 +18,12 @@ from service.web.uploads import received
 def home():
     """Upload form and the street's own submissions, newest first."""
     user = _require_user("street")
-    rows, total = submissions.listing(runtime(), user, {}, 1, 50)
-    return render_template("street.html", rows=rows, total=total, error=None)
+    return render_template("street.html", error=None, **_page(user))
+
+
+def _page(user) -> dict:
+    decided, rejected = decisions.street_news(runtime(), user)
+    return {**listed(user), "decided": decided, "rejected": rejected}
 
 
 def upload():
@@ -36,8 +40,7 @@ def upload():
         message = render(exc.message, language()) if isinstance(exc, PackageError) else getattr(exc, "message", str(exc))
         if wants_json:
             return jsonify({"error": message}), 400
-        rows, total = submissions.listing(runtime(), user, {}, 1, 50)
-        return render_template("street.html", rows=rows, total=total, error=message), 400
+        return render_template("street.html", error=message, **_page(user)), 400
     target = url_for("page.package", package_id=stored.row.id)
     return jsonify({"location": target}) if wants_json else redirect(target)
 

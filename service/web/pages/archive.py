@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from service import handover
+from service import handover, lists
 from service.archive.bag import BagRefused
 from service.archive.report import to_json
 from service.db import models as m
@@ -35,9 +35,20 @@ def ready_projects() -> list[dict]:
 
 
 def index():
-    """The projects ready for the archive."""
+    """The projects ready for the archive: searched, by street, received or not, paged with totals."""
     _require_user("archivist", "clerk")
-    return render_template("archive.html", projects=ready_projects())
+    projects = ready_projects()
+    streets = sorted({p["street"] for p in projects})
+    filters = {k: request.args.get(k, "").strip()[:200] for k in ("q", "street", "received")}
+    q = filters["q"].casefold()
+    chosen = [p for p in projects if (not q or q in p["code"].casefold() or q in p["community"].casefold())
+              and (not filters["street"] or p["street"] == filters["street"])
+              and (filters["received"] not in ("yes", "no") or bool(p["receipt"]) == (filters["received"] == "yes"))]
+    asked = request.args.get("page", "")
+    page, pages = lists.paging(len(chosen), int(asked) if asked.isdigit() and len(asked) < 9 else 1)
+    shown = chosen[(page - 1) * lists.PER_PAGE: page * lists.PER_PAGE]
+    return render_template("archive.html", projects=shown, filters=filters, streets=streets,
+                           listing=lists.Page(shown, len(chosen), page, pages))
 
 
 def four_property(code: str):

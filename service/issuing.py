@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from service.accounts import Principal, iso, now
@@ -88,6 +88,11 @@ def verify(rt: Runtime, number_or_sha256: str) -> dict | None:
             return None
         formats = list(s.scalars(select(m.DocumentRow).where(m.DocumentRow.number == hit.number).order_by(m.DocumentRow.format)))
         package = s.get(m.PackageRow, hit.package_id)
+        # Current: issued from the version of the project's stage the service counts (the newest
+        # accepted); otherwise a newer version superseded it (or it never counted).
+        newest = s.scalar(select(func.max(m.PackageRow.id)).where(
+            m.PackageRow.project_code == package.project_code, m.PackageRow.stage == package.stage,
+            m.PackageRow.status == "accepted"))
     return {
         "document_number": hit.number,
         "kind": hit.kind,
@@ -96,6 +101,7 @@ def verify(rt: Runtime, number_or_sha256: str) -> dict | None:
         "package": package.id,
         "issued_at": iso(min(d.issued_at for d in formats)),
         "files": [{"format": d.format, "sha256": d.sha256} for d in formats],
+        "current": newest == package.id,
     }
 
 

@@ -158,6 +158,11 @@ def run_task(task_id: int, settings: Settings | None = None) -> None:
         assemble(rt, job_id)
 
 
+def _plain(name: str) -> str:
+    """A name usable as one part of a zip path."""
+    return "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in (name or "")).strip(". ")[:120]
+
+
 def assemble(rt: Runtime, job_id: int) -> None:
     """Put the job's documents into one zip laid out by street and project (the same bytes every time)."""
     with rt.reading() as s:
@@ -172,7 +177,9 @@ def assemble(rt: Runtime, job_id: int) -> None:
     with zipfile.ZipFile(out, "w") as z:
         for doc, pkg in sorted(docs, key=lambda d: (d[1].street, d[1].project_code, d[0].kind, d[0].format)):
             if (pkg.id, doc.kind, doc.format) in wanted:
-                info = zipfile.ZipInfo(f"{pkg.plan_year}/{pkg.street}/{pkg.project_code}-{pkg.community}/{doc.kind}.{doc.format}", (1980, 1, 1, 0, 0, 0))
+                # Named by the document's Chinese title, as a clerk files it (titles and names are user data: no '/').
+                folder = f"{pkg.plan_year}/{_plain(pkg.street)}/{_plain(pkg.project_code)}-{_plain(pkg.community)}"
+                info = zipfile.ZipInfo(f"{folder}/{_plain(pkg.project_code)}-{_plain(doc.title) or doc.kind}.{doc.format}", (1980, 1, 1, 0, 0, 0))
                 z.writestr(info, rt.blobs.read(doc.sha256))
         failures = [f for t in tasks for f in t.failures]
         if failures:

@@ -62,7 +62,12 @@ def four_property(code: str):
         reasons = [render(r, language()) for r in exc.reasons]
     except NotFound:
         abort(404)
-    return render_template("fourprops.html", code=code, report=report, reasons=reasons)
+    return render_template("fourprops.html", code=code, report=report, reasons=reasons, headings=PROPERTY_HEADINGS)
+
+
+# The four properties' headings in the page's language (the report's own names are Chinese).
+PROPERTY_HEADINGS = {"authenticity": N_("Authenticity"), "integrity": N_("Integrity"), "usability": N_("Usability"),
+                     "security": N_("Security")}
 
 
 def receipt(code: str):

@@ -5,7 +5,8 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from service import decisions, submissions
 from service.adapters.reader import PackageError
-from service.i18n import render
+from service.domain.findings import N_
+from service.i18n import gettext, render
 from service.web.auth import runtime
 from service.web.errors import ApiError
 from service.web.i18n import language
@@ -13,6 +14,16 @@ from service.web.pages.common import check_csrf, signed_in
 from service.web.pages.packages import _require_user, listed
 from service.web.route import Route
 from service.web.uploads import received
+
+
+# What the upload form says when the service cannot take the file, in the page's language.
+UPLOAD_REFUSED = {
+    "not_a_zip": N_("The file is not a zip archive: zip the folder that holds package.json and the attached files, and upload the .zip."),
+    "not_a_package": N_("Choose the package (.zip) to upload."),
+    "unsupported_media_type": N_("Choose the package (.zip) to upload."),
+    "too_large": N_("The file is larger than the service accepts."),
+    "forbidden": N_("The package names another street as its submitter: a street office submits only its own packages."),
+}
 
 
 def home():
@@ -35,9 +46,13 @@ def upload():
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     try:
         with received() as path:
+            with open(path, "rb") as f:
+                if not f.read(2) == b"PK":
+                    raise ApiError(400, "not_a_zip", "not a zip")
             stored = submissions.submit(runtime(), user, path)
     except (PackageError, ApiError, submissions.Forbidden) as exc:
-        message = render(exc.message, language()) if isinstance(exc, PackageError) else getattr(exc, "message", str(exc))
+        message = (render(exc.message, language()) if isinstance(exc, PackageError)
+                   else gettext(UPLOAD_REFUSED.get(getattr(exc, "code", "forbidden"), UPLOAD_REFUSED["not_a_package"]), language()))
         if wants_json:
             return jsonify({"error": message}), 400
         return render_template("street.html", error=message, **_page(user)), 400

@@ -84,7 +84,19 @@ def receipt(code: str):
     return redirect(url_for("page.archive"))
 
 
+def transfer_list(code: str):
+    """移交清单: the project's documents the archive numbered, to print and sign at the handover."""
+    _require_user("archivist", "clerk")
+    project = next((p for p in ready_projects() if p["code"] == code), None)
+    if project is None:
+        abort(404)
+    with runtime().reading() as s:
+        codes = list(s.scalars(select(m.ArchivalCode).where(m.ArchivalCode.project_code == code).order_by(m.ArchivalCode.code)))
+    return render_template("transfer_list.html", project=project, codes=codes)
+
+
 ROUTES = (
+    Route("/archive/<code>/transfer-list", ("GET",), transfer_list, "page.transfer_list"),
     Route("/archive", ("GET",), index, "page.archive"),
     Route("/archive/<code>/four-property", ("GET",), four_property, "page.fourprops"),
     Route("/archive/<code>/receipt", ("POST",), receipt, "page.receipt"),

@@ -54,3 +54,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(wan=wan, yuan=yuan)
     app.jinja_env.filters.setdefault("when", beijing)
     app.jinja_env.globals.update(list_url=list_url)
+    from service.web.pages.account import enforce_change
+
+    app.before_request(enforce_change)

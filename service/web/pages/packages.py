@@ -24,6 +24,10 @@ from service.web.pages.common import check_csrf, signed_in
 from service.web.route import Route
 
 PER_PAGE = lists.PER_PAGE
+# The documents' names on a page, in one language (the reports' names carry the Chinese title alongside).
+DOCUMENT_NAMES = {"notice": N_("Public notice of the renovation plan"),
+                  "acceptance-certificate": N_("Joint completion acceptance certificate"),
+                  "handover-record": N_("Archive transfer record")}
 _MONEY = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
 
 
@@ -73,6 +77,16 @@ def _shown(value) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+def _figures(value, named):
+    """A computed figure for the page: a mapping with named keys, a list of mappings as a table, else itself."""
+    if isinstance(value, dict):
+        return {named(a): b for a, b in value.items()}
+    if isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
+        columns = list(dict.fromkeys(k for x in value for k in x))
+        return {"columns": [named(c) for c in columns], "rows": [[x.get(c, "") for c in columns] for x in value]}
+    return value
+
+
 def _finding_rows(findings, doc, lang) -> list[dict]:
     return [{"field": label(f.path, lambda m: gettext(m, lang)), "path": f.path or "/",
              "value": _shown(resolve(doc, f.path)) if isinstance(doc, dict) else "",
@@ -82,7 +96,8 @@ def _finding_rows(findings, doc, lang) -> list[dict]:
 def _declared(row) -> dict:
     """A declaration's figures as declared: its communities and its budget."""
     communities = of_project_block(row.project, None)
-    total = lambda key: sum(c.get(key) for c in communities if isinstance(c.get(key), (int, float)) and not isinstance(c.get(key), bool))  # noqa: E731
+    total = lambda key: sum((Decimal(str(c.get(key))) for c in communities  # noqa: E731
+                             if isinstance(c.get(key), (int, float)) and not isinstance(c.get(key), bool)), Decimal(0))
     try:
         budget = Decimal(row.budget_yuan) if row.budget_yuan else None
     except ArithmeticError:
@@ -106,10 +121,10 @@ def detail(package_id: int):
     for kind in kinds().values():
         if kind.stage == stored.row.stage:
             refusals = blocking(kind, report)
-            documents.append({"kind": kind.kind, "name": gettext(NAMES[kind.kind], lang),
+            documents.append({"kind": kind.kind, "name": gettext(DOCUMENT_NAMES.get(kind.kind, NAMES[kind.kind]), lang),
                               "refusals": [render(r.message, lang) for r in refusals]})
     named = lambda key: computed_label(key, lambda m: gettext(m, lang))  # noqa: E731
-    computed = [(named(k), {named(a): b for a, b in v.items()} if isinstance(v, dict) else v) for k, v in report.computed.items()]
+    computed = [(named(k), _figures(v, named)) for k, v in report.computed.items()]
     versions, current = lists.versions(runtime(), user, stored.row)
     compared = None
     other_id = _int("compare", 0)

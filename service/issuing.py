@@ -90,6 +90,7 @@ def verify(rt: Runtime, number_or_sha256: str) -> dict | None:
         package = s.get(m.PackageRow, hit.package_id)
         # Current: issued from the version of the project's stage the service counts (the newest
         # accepted); otherwise a newer version superseded it (or it never counted).
+        carriers = {d.package_id for d in formats}  # a package sent again unchanged carries the same number
         newest = s.scalar(select(func.max(m.PackageRow.id)).where(
             m.PackageRow.project_code == package.project_code, m.PackageRow.stage == package.stage,
             m.PackageRow.status == "accepted"))
@@ -101,7 +102,7 @@ def verify(rt: Runtime, number_or_sha256: str) -> dict | None:
         "package": package.id,
         "issued_at": iso(min(d.issued_at for d in formats)),
         "files": [{"format": d.format, "sha256": d.sha256} for d in formats],
-        "current": newest == package.id,
+        "current": newest in carriers,
     }
 
 

@@ -238,7 +238,7 @@ def test_the_overview_counts_once_and_draws_true_bars(district, browser, rt, tmp
     page.get_by_label("计划年度").first.select_option("2020")
     page.get_by_role("button", name="显示").click()
     page.wait_for_load_state()
-    assert "2020年度计划完成进度" in page.locator("#progress-title").inner_text()
+    assert "2020年度计划完成进度" in page.locator("#progress-title").text_content()
     assert "51/51个小区 100.0%" in page.locator("figure svg").first.inner_html()
     page.locator("svg[aria-describedby=streets-table] a").first.click()
     page.wait_for_load_state()

@@ -45,7 +45,7 @@ def index():
               and (not filters["street"] or p["street"] == filters["street"])
               and (filters["received"] not in ("yes", "no") or bool(p["receipt"]) == (filters["received"] == "yes"))]
     asked = request.args.get("page", "")
-    page, pages = lists.paging(len(chosen), int(asked) if asked.isdigit() and len(asked) < 9 else 1)
+    page, pages = lists.paging(len(chosen), int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 9 else 1)
     shown = chosen[(page - 1) * lists.PER_PAGE: page * lists.PER_PAGE]
     return render_template("archive.html", projects=shown, filters=filters, streets=streets,
                            listing=lists.Page(shown, len(chosen), page, pages))

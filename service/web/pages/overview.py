@@ -43,7 +43,7 @@ def _chosen() -> tuple[str, int | None, list[int]]:
     year = request.args.get("plan_year", "")
     with runtime().reading() as s:
         years = sorted({y for y in s.scalars(select(m.PackageRow.plan_year).distinct()) if y})
-    plan_year = int(year) if year.isdigit() and int(year) in years else None
+    plan_year = int(year) if year.isascii() and year.isdigit() and len(year) == 4 and int(year) in years else None
     return (str(plan_year) if plan_year else ""), plan_year, years
 
 

@@ -40,7 +40,7 @@ def _require_user(*roles):
 
 def _int(name: str, default: int = 1) -> int:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 9 else default
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 9 else default
 
 
 def list_args() -> tuple[dict, str, bool, int]:
@@ -56,7 +56,8 @@ def listed(user) -> dict:
     filters, sort, descending, page = list_args()
     query = {k: v for k, v in filters.items() if v}
     if "plan_year" in query:
-        query["plan_year"] = int(query["plan_year"]) if query["plan_year"].isdigit() and len(query["plan_year"]) < 6 else -1
+        year = query["plan_year"]  # four ASCII digits: anything else matches nothing (and never overflows)
+        query["plan_year"] = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else -1
     found = lists.packages(runtime(), user, query, sort, descending, page, PER_PAGE)
     return {"listing": found, "filters": filters, "sort": sort, "descending": descending,
             "choices": lists.choices(runtime(), user)}

@@ -1,6 +1,9 @@
 """Benchmark of `render` (issue 3): median in-process time per document and format, beside the raw
 libraries in the same run — docxtpl (load, render, save of the same template) and reportlab
-(build of the same story, without the PDF/A pass). Run: make bench
+(build of the same story, without the PDF/A pass) — and, for PDFs, the same document rendered and
+signed (PAdES, issue 14) beside the unsigned render, with what signing adds to a batch of the
+93 communities' three PDFs. Signs with JIUGAI_SIGNING_KEY if set, else with trial keys made for
+the run. Run: make bench
 """
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.platypus import SimpleDocTemplate  # noqa: E402
 
 from service.adapters.reader import open_package  # noqa: E402
-from service.documents import render  # noqa: E402
+from service.config import Settings  # noqa: E402
+from service.documents import render, sign  # noqa: E402
 from service.domain.documents import document_number, kinds  # noqa: E402
 from service.domain.documents.common import Issue  # noqa: E402
 from service.domain.ruleset import choose  # noqa: E402
@@ -29,10 +33,26 @@ from service.services import checker  # noqa: E402
 from timing import median_time  # noqa: E402
 
 CASES = {"notice": "declaration", "acceptance-certificate": "acceptance", "handover-record": "handover"}
+COMMUNITIES = 93
+
+
+def _signing_key():
+    import tempfile
+
+    from service.signing import keys
+
+    settings = Settings.from_env()
+    if settings.signing_key:
+        return keys.load(settings)
+    folder = Path(tempfile.mkdtemp(prefix="jiugai-bench-keys-"))
+    keys.init_trial(folder)
+    return keys.load(Settings(data_dir=folder))
 
 
 def main() -> None:
     c = checker()
+    key = _signing_key()
+    added = []
     t0 = time.perf_counter()
     chain()
     print(f"font chain registration (once per process): {(time.perf_counter() - t0) * 1000:.0f} ms")
@@ -58,6 +78,14 @@ def main() -> None:
                 ours = median_time(lambda: render(kind_name, fmt, package, report, c))
                 base = median_time(raw)
                 print(f"{kind_name:24} {fmt:5} {ours * 1000:10.1f} {base * 1000:8.1f} {ours / base:6.2f}")
+                if fmt == "pdf":
+                    signed = median_time(lambda: sign(render(kind_name, fmt, package, report, c), key))
+                    added.append(signed - ours)
+                    print(f"{kind_name:24} {'pdf+s':5} {signed * 1000:10.1f} {'':8} {signed / ours:6.2f}"
+                          f"   signed vs unsigned: +{(signed - ours) * 1000:.1f} ms")
+    per_document = sum(added) / len(added)
+    print(f"signing adds {per_document * 1000:.1f} ms per PDF on average; a batch of the {COMMUNITIES} communities' "
+          f"{COMMUNITIES * len(CASES)} PDFs: +{per_document * COMMUNITIES * len(CASES):.1f} s on one core")
 
 
 if __name__ == "__main__":

@@ -74,7 +74,9 @@ def backup(rt: Runtime) -> bytes:
             z.writestr(f"db/{name}.json", json.dumps(table_rows, ensure_ascii=False))
         z.writestr("manifest.json", json.dumps({
             "jiugai": __version__, "schema_revision": revision, "made_at": datetime.now(timezone.utc).isoformat(),
-            "rows": {k: len(v) for k, v in rows.items()}, "blobs": len(digests)}, indent=2))
+            "rows": {k: len(v) for k, v in rows.items()}, "blobs": len(digests),
+            # Key material never travels in a backup: the signing key is kept (and restored) on its own.
+            "signing_key": "not included"}, indent=2))
     return out.getvalue()
 
 

@@ -21,6 +21,11 @@ class Settings:
     token_days: int = 90
     blob_store: str = "local"  # or "database"
     queue_url: str = ""
+    signing_key: str = ""  # PKCS#12 file; empty: the trial key in the data dir, if any
+    signing_key_password: str = field(default="", repr=False)
+    signing_key_password_file: str = ""
+    trust_anchors: str = ""  # certificate files separated like PATH; empty: the trial CA, if any
+    max_verify_bytes: int = 20 << 20  # an uploaded PDF to verify
     extra: dict = field(default_factory=dict)
 
     @property
@@ -43,6 +48,11 @@ class Settings:
             token_days=int(environ.get("JIUGAI_TOKEN_DAYS", cls.token_days)),
             blob_store=environ.get("JIUGAI_BLOB_STORE", cls.blob_store),
             queue_url=environ.get("JIUGAI_QUEUE_URL", ""),
+            signing_key=environ.get("JIUGAI_SIGNING_KEY", ""),
+            signing_key_password=environ.get("JIUGAI_SIGNING_KEY_PASSWORD", ""),
+            signing_key_password_file=environ.get("JIUGAI_SIGNING_KEY_PASSWORD_FILE", ""),
+            trust_anchors=environ.get("JIUGAI_TRUST_ANCHORS", ""),
+            max_verify_bytes=int(environ.get("JIUGAI_MAX_VERIFY_BYTES", cls.max_verify_bytes)),
         )
 
     def session_secret(self) -> str:

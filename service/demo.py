@@ -58,6 +58,11 @@ def submit_fixtures(rt: Runtime) -> list[str]:
 def seed(rt: Runtime) -> list[str]:
     """Create the demo users and packages once; return lines to print."""
     lines = []
+    from service.signing.keys import init_trial, key_file
+
+    if key_file(rt.settings) is None:  # a demo signs its documents: with trial keys, said to be so
+        paths = init_trial(rt.settings.data_dir)
+        lines.append(f"  trial signing keys (FOR TRIALS ONLY, not the office's certificate) in {paths['key'].parent}")
     with rt.reading() as s:
         existing = set(s.scalars(select(m.User.name)))
         has_packages = s.scalar(select(func.count()).select_from(m.PackageRow)) > 0

@@ -1,7 +1,8 @@
 """Issue a document from a checked package: refuse it when a blocking rule failed, else render."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Mapping
 
@@ -29,6 +30,9 @@ class Blocked(Exception):
         super().__init__(", ".join(f.rule for f in findings))
         self.findings = findings
 
+    def __reduce__(self):  # rebuilt from its findings in another process (batch workers)
+        return Blocked, (self.findings,)
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -39,11 +43,41 @@ class Rendered:
     number: str
     title: str
     data: bytes
+    closing: tuple[int, float] | None = None  # PDF: (page, y) where the closing block ends
+    unsigned_sha256: str | None = None  # a signed PDF: the digest of the render it signs
 
     @property
     def media_type(self) -> str:
         """The HTTP content type of the format."""
         return FORMATS[self.fmt]
+
+    @property
+    def signed(self) -> bool:
+        """Whether the bytes carry the office's signature."""
+        return self.unsigned_sha256 is not None
+
+
+def issued_on(kind_name: str, package: Package) -> date:
+    """The date a document bears (its PDF's creation date; no signature may be older)."""
+    return v.day(package.data, _ISSUED_ON[kind_name]) or v.day(package.data, "/submitted_on") or date(2019, 11, 15)
+
+
+def sign(rendered: Rendered, key) -> Rendered:
+    """A PDF signed by `key` (a service.signing.keys.SigningKey) in a field beside its closing
+    block; a DOCX, or any document when `key` is None, comes back as it was."""
+    if key is None or rendered.fmt != "pdf" or rendered.signed:
+        return rendered
+    from reportlab.lib.units import mm
+
+    from service.render import gbt9704 as g
+    from service.signing import pades
+
+    page, bottom = rendered.closing or (-1, g.BOTTOM_MM * mm)
+    left = g.LEFT_MM * mm
+    top = min(bottom + 2 + 56, (297 - g.TOP_MM) * mm)
+    box = pades.Box(page, left, top - 56, left + 72 * mm, top)
+    return replace(rendered, data=pades.sign(rendered.data, key, rendered.number, box),
+                   unsigned_sha256=hashlib.sha256(rendered.data).hexdigest())
 
 
 def render(kind_name: str, fmt: str, package: Package, report: Report, checker: Checker,
@@ -63,9 +97,10 @@ def render(kind_name: str, fmt: str, package: Package, report: Report, checker: 
     draft = kind.archival and archive is None
     issue = Issue(document_number(kind, package.sha256, draft), settings.public_url, settings.fonds, archive)
     ctx = kind.context(package.data, report, ruleset, issue)
-    issued = v.day(package.data, _ISSUED_ON[kind_name]) or v.day(package.data, "/submitted_on") or date(2019, 11, 15)
+    issued = issued_on(kind_name, package)
+    marks: dict = {}
     if fmt == "docx":
         data = docx.render(templates() / f"{kind_name}.docx", ctx, issued, ctx["title"])
     else:
-        data = pdf.render(LAYOUTS[kind_name], ctx, issued, ctx["title"])
-    return Rendered(kind_name, fmt, issue.number, ctx["title"], data)
+        data = pdf.render(LAYOUTS[kind_name], ctx, issued, ctx["title"], marks=marks)
+    return Rendered(kind_name, fmt, issue.number, ctx["title"], data, marks.get("closing"))

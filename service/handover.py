@@ -89,18 +89,36 @@ def bundle(rt: Runtime, user: Principal, code: str, download: bool = True) -> Bu
     current = current_packages(rt, code)
     if not current:
         raise NotFound(code)
-    pairs, archive = [], {}
+    pairs, archive, issued = [], {}, {}
     for stage in STAGE_ORDER:
         if stage in current:
             stored = get(rt, user, current[stage].id)
             pairs.append((load(rt, stored), report_of(stored)))
             if stage == "handover":
                 archive = codes_for(rt, stored.row, pairs[-1][0].data)
-    result = build(pairs, rt.checker, rt.settings, archive)
+            issued.update(_issued(rt, user, stage, current[stage].id))
+    result = build(pairs, rt.checker, rt.settings, archive, issued, rt.trust_anchors())
     if download:
         with rt.writing() as s:
             append(s, user.name, "bundle.download", f"project/{code}", {"sha256": result.sha256})
     return result
+
+
+def _issued(rt: Runtime, user: Principal, stage: str, package_id: int) -> dict:
+    """The documents of a package as issued (and stored, signed) by the service, issuing them now if
+    they were not yet; one a rule blocks is left to the bag, which refuses the project."""
+    from service import issuing
+    from service.documents import Blocked
+    from service.domain.documents import kinds
+
+    found = {}
+    for kind in (k for k in kinds().values() if k.stage == stage):
+        for fmt in ("pdf", "docx"):
+            try:
+                found[(stage, kind.kind, fmt)] = issuing.document(rt, user, package_id, kind.kind, fmt).data
+            except Blocked:
+                continue
+    return found
 
 
 def receipt(rt: Runtime, user: Principal, code: str, body: dict) -> tuple[m.Receipt, bool]:

@@ -37,7 +37,13 @@ def to_text(report: Report, lang: str = "zh") -> str:
     if report.law:
         lines.append(f"  law: {report.law if isinstance(report.law, str) else ', '.join(str(x) for x in report.law)}")
     for key, value in report.computed.items():
-        lines.append(f"  {key}: {value}")
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            # One line per vote (1.1), not a Python list: a street office reads this.
+            lines += [f"  {key}[{i}]: " + ", ".join(f"{k} {v}" for k, v in item.items()) for i, item in enumerate(value)]
+        elif isinstance(value, dict):
+            lines.append(f"  {key}: " + ", ".join(f"{k} {v}" for k, v in value.items()))
+        else:
+            lines.append(f"  {key}: {value}")
     return "\n".join(lines)
 
 

@@ -48,6 +48,19 @@ class Runtime:
             blobs = LocalBlobStore(settings.data_dir / "blobs")
         return cls(settings, engine, blobs, checker())
 
+    def signing_key(self):
+        """The office's signing key (service.signing.keys.SigningKey), None when none is configured;
+        raises SigningKeyError when the configured one cannot be opened."""
+        from service.signing import keys
+
+        return keys.load(self.settings)
+
+    def trust_anchors(self) -> list:
+        """The certificates a signature must chain to (raises SigningKeyError for an unreadable one)."""
+        from service.signing import keys
+
+        return keys.trust_anchors(self.settings)
+
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for queries."""
@@ -68,10 +81,13 @@ class Runtime:
             referenced |= set(s.scalars(select(m.PackageRow.package_sha256)))
             referenced |= set(s.scalars(select(m.DocumentRow.sha256)))
             referenced |= {d for d in s.scalars(select(m.Job.result_sha256)) if d}
-        import shutil
+        from service import scratch
 
-        uploads = self.settings.data_dir / "tmp-uploads"
-        leftovers = list(uploads.iterdir()) if uploads.is_dir() else []
-        for folder in leftovers:  # uploads a killed worker was still receiving
-            shutil.rmtree(folder, ignore_errors=True)
-        return len(leftovers) + self.blobs.clean(referenced)
+        # Only the scratch folders no live process holds: another server may share this data dir.
+        return scratch.clean(self.settings.data_dir) + self.blobs.clean(referenced)
+
+    def scratch(self):
+        """This process's folder for temporary files, under the data directory (removed after a crash)."""
+        from service import scratch
+
+        return scratch.folder(self.settings.data_dir)

@@ -2,13 +2,16 @@
 
 The local store (the default) keeps files under `<data dir>/blobs/ab/cdef…`; a file becomes
 visible only by its final rename, after an fsync, so a crash leaves at most a temporary file,
-which the next start removes together with files no database row refers to.
+which the next start removes together with files no database row refers to — only once no live
+process holds it (its writer keeps a flock on it), as several servers may share the directory.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterable, Protocol
 
@@ -63,6 +66,7 @@ class LocalBlobStore:
         if self.exists(digest):
             return digest
         fd, tmp = tempfile.mkstemp(dir=self.tmp)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # "being written": another server's clean-up leaves it alone
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -73,6 +77,7 @@ class LocalBlobStore:
         """Store a file's contents (copied in chunks); return their digest."""
         digest = hashlib.sha256()
         fd, tmp = tempfile.mkstemp(dir=self.tmp)
+        fcntl.flock(fd, fcntl.LOCK_EX)
         with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
             while chunk := src.read(1 << 20):
                 digest.update(chunk)
@@ -96,13 +101,34 @@ class LocalBlobStore:
         """Remove temporary files and blobs nobody refers to (what a crash can leave); return how many."""
         removed = 0
         for f in self.tmp.iterdir():
-            f.unlink(missing_ok=True)
-            removed += 1
+            if _abandoned(f):
+                f.unlink(missing_ok=True)
+                removed += 1
         for digest in list(self.all()):
             if digest not in referenced:
                 self.path(digest).unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+TMP_GRACE = 60  # seconds: a temporary file younger than this may be between creation and its lock, or rename
+
+
+def _abandoned(tmp: Path) -> bool:
+    """Whether no live process is writing `tmp` (its writer holds a flock while it writes)."""
+    try:
+        if time.time() - tmp.stat().st_mtime < TMP_GRACE:
+            return False
+        fd = os.open(tmp, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:

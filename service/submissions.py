@@ -87,7 +87,7 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
     """Check and store a package upload; raises PackageError (not a package) or Forbidden."""
     if user.role != "street":
         raise Forbidden("only a street office submits packages")
-    with open_package(upload, limits) as package:
+    with open_package(upload, limits, scratch=rt.scratch()) as package:
         street = v.text(package.data, "/submitter/street") if isinstance(package.data, dict) else None
         if street != user.street:
             raise Forbidden(f"the package is submitted by {street!r}, not by the user's street {user.street!r}")
@@ -95,16 +95,17 @@ def submit(rt: Runtime, user: Principal, upload: Path, limits: Limits | None = N
             report = rt.checker.check(package, SqlHistory(s))
         upload_digest = rt.blobs.put_file(upload)
         rt.blobs.put(package.raw)
-        files = [(name, rt.blobs.put_file(path), path.stat().st_size) for name, path in sorted((package.files or {}).items())
-                 if name != "package.json"]
         ids = {entry.get("file"): ident for ident, (_i, entry) in attachment_index(package.data).items()}
+        # Only the listed attachments are kept as files (the upload itself is kept as received).
+        files = [(name, rt.blobs.put_file(path), path.stat().st_size) for name, path in sorted((package.files or {}).items())
+                 if name != "package.json" and name in ids]
         with rt.writing() as s:
             if package.project_code and _held_elsewhere(s, package.project_code, street, report):
                 report = rt.checker.check(package, SqlHistory(s))  # now only PROJECT-OWNER
             row = m.PackageRow(
                 project_code=package.project_code or "", stage=package.stage or "", street=street or "",
                 community=project_name(package.data),  # 1.1: the project's name (项目名称); its communities are in `project`
-                plan_year=v.integer(package.data, "/project/plan_year"), status="accepted" if report.valid else "rejected",
+                plan_year=_year(package.data), status="accepted" if report.valid else "rejected",
                 submitted_on=v.text(package.data, "/submitted_on"), received_at=now(), submitted_by=user.id,
                 package_sha256=package.sha256, upload_sha256=upload_digest, report=_jsonable(to_record(report)),
                 project=_jsonable(package.data.get("project") if isinstance(package.data.get("project"), dict) else {}),
@@ -137,6 +138,13 @@ def _held_elsewhere(s: Session, code: str, street: str | None, report) -> bool:
         return False
     owner = SqlHistory(s).owner_street(code)
     return owner is not None and owner != street
+
+
+def _year(doc) -> int | None:
+    # A year out of the schema's bounds is a SCHEMA finding; the row keeps no year rather than one
+    # the database's integer column cannot hold.
+    year = v.integer(doc, "/project/plan_year")
+    return year if year is not None and 1900 <= year <= 2100 else None
 
 
 def _jsonable(value):

@@ -176,3 +176,18 @@ def start_server(env: dict, port: int, workers: int = 1):
             time.sleep(0.2)
     process.kill()
     raise AssertionError("the server did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+
+
+def submit_example_project(api, user: str = "chaohui", stages=("declaration", "acceptance", "handover")) -> dict[str, int]:
+    """The spec's three examples submitted as a street would, with the district's 计划确定 (approved with the
+    declared budget) between declaration and acceptance, as PROJECT-APPROVED requires; {stage: package id}."""
+    ids = {}
+    for stage in stages:
+        response = api.submit(user, example(stage))
+        assert response.status_code == 201 and response.json["status"] == "accepted", response.json
+        ids[stage] = response.json["id"]
+        if stage == "declaration":
+            decided = api("clerk", "POST", f"/api/v1/packages/{ids[stage]}/approval",
+                          json={"approved": True, "approved_budget_yuan": "16200000.00", "remark": "列入年度改造计划"})
+            assert decided.status_code == 201, decided.json
+    return ids

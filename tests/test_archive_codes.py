@@ -21,9 +21,10 @@ from conftest import FIXTURES
 from service import issuing
 from service.db import models as m
 from service.domain.archive import to_number
-from service.programme.dataset import STAGES, communities, zipped
+from service.programme.dataset import STAGES, generated, zipped
 from service.programme.load import load, street_users
 from service.submissions import submit
+from service_support import submit_example_project  # noqa: E402
 from service_support import database, example, open_runtime, service, sqlite_service, sqlite_settings  # noqa: F401  (pytest fixtures)
 
 HANDOVER = FIXTURES / "examples" / "handover"
@@ -50,14 +51,29 @@ def pdf_text(data: bytes) -> str:
     return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
 
 
+def programme_handovers() -> set[tuple[str, str]]:
+    """(project code, file SHA-256) of every document the whole programme hands over: the generated
+    projects' and the demo's fixture projects' (written here from the packages, not from the service)."""
+    from service.programme.plan import DEMO_PACKAGES, fixtures_dir
+
+    expected = {(p.code, d.sha256) for p in generated() for d in to_number(STAGES["handover"](p)[0])}
+    for folder, _user in DEMO_PACKAGES:
+        doc = json.loads((fixtures_dir() / folder / "package.json").read_text(encoding="utf-8"))
+        if doc["stage"] == "handover":
+            expected |= {(doc["project"]["code"], d.sha256) for d in to_number(doc)}
+    return expected
+
+
 @pytest.mark.parametrize("database", ["sqlite", "postgres"], indirect=True)
 def test_the_whole_programme_gets_codes_distinct_across_the_district(database):
+    from service.demo import seed
+
     rt = open_runtime(database)
     try:
-        assert load(rt) == 93 * 3
+        seed(rt)  # what `make run` loads: the demo's fixture projects and the rest of the 93 communities
         rows = codes(rt)
-        expected = {(c.code, d.sha256) for c in communities() for d in to_number(STAGES["handover"](c)[0])}
-        assert len(expected) == 744 and {(r.project_code, r.sha256) for r in rows} == expected
+        expected = programme_handovers()
+        assert len(expected) > 400 and {(r.project_code, r.sha256) for r in rows} == expected
         assert_one_sequence_each(rows)
         assert sum(r.code == "J001-2020-Y-0001" for r in rows) == 1  # one code, one document
         # The ledger lists every allocated code on its sheet 档号.
@@ -160,7 +176,7 @@ def test_concurrent_handovers_of_different_projects_get_distinct_codes(database)
     try:
         assert load(rt, plan_years={2019}, stages=("declaration", "acceptance")) == 12
         users = street_users(rt)
-        projects = [c for c in communities() if c.plan_year == 2019]
+        projects = [p for p in generated() if p.plan_year == 2019]
         statuses, errors = [], []
 
         def hand_over(c, folder: Path):
@@ -224,8 +240,11 @@ def test_a_handover_accepted_before_the_registry_is_numbered_when_its_record_is_
     from sqlalchemy import delete
 
     rt, api = sqlite_service
-    for stage in ("declaration", "acceptance"):
-        assert api.submit("chaohui", example(stage)).json["status"] == "accepted"
+    declared = api.submit("chaohui", example("declaration")).json
+    assert declared["status"] == "accepted"
+    assert api("clerk", "POST", f"/api/v1/packages/{declared['id']}/approval",
+               json={"approved": True, "approved_budget_yuan": "16200000.00"}).status_code == 201
+    assert api.submit("chaohui", example("acceptance")).json["status"] == "accepted"
     handed = api.submit("chaohui", handover_zip(extra=False)).json["id"]
     with rt.writing() as s:  # as a database upgraded from schema 0003 holds it
         s.execute(delete(m.ArchivalCode))
@@ -244,8 +263,7 @@ def test_a_restored_backup_keeps_the_codes_and_the_sequences_go_on(sqlite_servic
     from service_support import Api, create_app
 
     rt, api = sqlite_service
-    for stage in ("declaration", "acceptance"):
-        assert api.submit("chaohui", example(stage)).json["status"] == "accepted"
+    submit_example_project(api, stages=("declaration", "acceptance"))
     assert api.submit("chaohui", handover_zip(extra=False)).json["status"] == "accepted"
     before = {r.sha256: r.code for r in codes(rt)}
     rt2 = open_runtime(Settings(data_dir=tmp_path / "restored"))

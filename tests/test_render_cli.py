@@ -115,7 +115,7 @@ def test_a_character_no_font_covers_is_named(capsys, tmp_path, monkeypatch):
     try:
         out = tmp_path / "notice.pdf"
         code, _, err = run(capsys, "render", "notice", str(hostile_package(tmp_path)), "-o", str(out))
-        assert code == 1 and "𠀾" in err and "U+2003E" in err
+        assert code == 3 and "𠀾" in err and "U+2003E" in err
         assert not out.exists()
     finally:
         chain.cache_clear()

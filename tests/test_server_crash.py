@@ -39,7 +39,7 @@ def test_kill_during_upload_then_restart_finds_nothing_half_stored(tmp_path):
                           f"Content-Type: application/zip\r\nContent-Length: {len(body)}\r\n\r\n").encode())
             conn.sendall(body[: len(body) // 2])
             time.sleep(1.0)  # the worker is now waiting for the rest of the body
-            assert list((data / "tmp-uploads").iterdir()), "the upload should be under way"
+            assert list((data / "tmp").glob("*/upload-*")), "the upload should be under way"
             kill(server)
     finally:
         if server.poll() is None:
@@ -52,7 +52,7 @@ def test_kill_during_upload_then_restart_finds_nothing_half_stored(tmp_path):
     try:
         assert get(port, "/api/v1/packages", token)["total"] == 0
         assert not LocalBlobStore(data / "blobs").exists(orphan)
-        assert list((data / "tmp-uploads").iterdir()) == []
+        assert list((data / "tmp").glob("*/upload-*")) == []  # the killed worker's scratch folder is gone
         assert list((data / "blobs").glob("??/*")) == []
         # The service works as before.
         request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/packages", data=body, method="POST",

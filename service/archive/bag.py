@@ -20,7 +20,7 @@ from service.archive.fourprops import PROPERTIES, PROPERTY_LABELS, FourPropertyR
 from service.archive.pdfscan import active_content
 from service.archive.report import four_property_pdf, to_json
 from service.config import Settings
-from service.documents import render
+from service.documents import issued_on, render
 from service.domain import values as v
 from service.domain.archive import STAGE_ORDER, archival_codes, project_problems
 from service.domain.check import Checker
@@ -46,6 +46,9 @@ class BagRefused(Exception):
         self.reasons = reasons
         self.four_property = four_property
 
+    def __reduce__(self):  # rebuilt from its arguments, so it unpickles in another process
+        return BagRefused, (self.reasons, self.four_property)
+
 
 @dataclass
 class Bundle:
@@ -65,12 +68,21 @@ def _digests(data: bytes) -> tuple[str, str]:
     return hashlib.sha256(data).hexdigest(), hashlib.new("sm3", data).hexdigest()
 
 
-def build(pairs: list, checker: Checker, settings: Settings | None = None, archive: Mapping[str, str] | None = None) -> Bundle:
+def build(pairs: list, checker: Checker, settings: Settings | None = None, archive: Mapping[str, str] | None = None,
+          issued: dict | None = None, anchors: list | None = None) -> Bundle:
     """The bundle of a project from its (package, report) pairs; raises BagRefused.
 
     `archive`: the archival codes the registry allocated, by file SHA-256 (the service). Without
-    it (the command line) the codes are `…-待编` and the bag is a draft (see `archive-metadata.json`)."""
+    it (the command line) the codes are `…-待编` and the bag is a draft (see `archive-metadata.json`).
+    `issued` maps (stage, kind, format) to the bytes of a document as the service issued it (for a
+    PDF, signed when a key was configured); documents not in it are rendered here, unsigned.
+    `anchors` are the trust anchors the signatures must chain to."""
+    from service.archive.signatures import check_issued_pdf
+    from service.signing.verify import chain_pem
+
     settings = settings or Settings.from_env()
+    issued = issued or {}
+    signature_checks = []
     problems = project_problems(pairs)
     if problems:
         raise BagRefused(problems)
@@ -94,10 +106,15 @@ def build(pairs: list, checker: Checker, settings: Settings | None = None, archi
                 document = render(kind.kind, fmt, package, report, checker, settings, archive)
                 again = render(kind.kind, fmt, package, report, checker, settings, archive)
                 item = f"data/{stage}/generated/{kind.kind}.{fmt}"
-                payload[item] = document.data
-                digest = hashlib.sha256(document.data).hexdigest()
-                four.add("authenticity", item, digest == hashlib.sha256(again.data).hexdigest(),
-                         N_("re-rendered from its package to the same bytes ({digest})"), digest=digest[:16])
+                data = issued.get((stage, kind.kind, fmt), document.data)
+                payload[item] = data
+                digest = hashlib.sha256(data).hexdigest()
+                if fmt == "pdf":  # the signature, and the unsigned part against a fresh render
+                    signature_checks.append(check_issued_pdf(four, item, data, again.data, issued_on(kind.kind, package),
+                                                             anchors or []))
+                else:
+                    four.add("authenticity", item, digest == hashlib.sha256(again.data).hexdigest(),
+                             N_("re-rendered from its package to the same bytes ({digest})"), digest=digest[:16])
                 generated.append({"kind": kind.kind, "format": fmt, "number": document.number, "path": item, "sha256": digest})
     ruleset = choose(checker.rulesets, v.integer(handover.data, "/project/plan_year"))
     check_handover(four, handover, ruleset.data["archive"]["categories"])
@@ -110,7 +127,8 @@ def build(pairs: list, checker: Checker, settings: Settings | None = None, archi
         raise BagRefused([Msg(N_("four-property check failed: {property} of {item}: {detail}"),
                               {"property": Msg(PROPERTY_LABELS[c.prop]), "item": c.item, "detail": c.detail}) for c in four.failures()], four)
     metadata = _metadata(by_stage, generated, settings, archive)
-    return Bundle(_zip(code, payload, _tag_files(by_stage, payload, four, metadata, settings)), four, metadata)
+    tags = _tag_files(by_stage, payload, four, metadata, settings, chain_pem(signature_checks))
+    return Bundle(_zip(code, payload, tags), four, metadata)
 
 
 def _pages(data: bytes) -> int:
@@ -179,7 +197,8 @@ def _project_title(doc: dict) -> str:
     return project_name(doc) if is_multi(doc) else f"{project_name(doc)}综合改造提升项目"
 
 
-def _tag_files(by_stage: dict, payload: dict, four: FourPropertyReport, metadata: dict, settings: Settings) -> dict[str, bytes]:
+def _tag_files(by_stage: dict, payload: dict, four: FourPropertyReport, metadata: dict, settings: Settings,
+               chain: bytes = b"") -> dict[str, bytes]:
     handover = by_stage["handover"][0]
     digests = {path: _digests(data) for path, data in sorted(payload.items())}
     total = sum(len(b) for b in payload.values())
@@ -204,6 +223,8 @@ def _tag_files(by_stage: dict, payload: dict, four: FourPropertyReport, metadata
         "four-property-check.json": json.dumps(to_json(four), ensure_ascii=False, indent=2).encode("utf-8"),
         "four-property-check.pdf": four_property_pdf(four, handover, settings),
     }
+    if chain:  # the certificates of the documents' signatures, signer first (PEM)
+        tags["signing-certificates.pem"] = chain
     tags["tagmanifest-sha256.txt"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
                                               for name, data in sorted(tags.items())).encode("utf-8")
     return tags

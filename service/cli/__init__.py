@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("document", choices=DOCUMENTS)
     render.add_argument("package")
     render.add_argument("-o", "--output", required=True)
+    render.add_argument("--no-sign", action="store_true", help="leave a PDF unsigned even when a signing key is configured")
     bag = command("bag", "build the archive handover bundle (BagIt) of a project's packages")
     bag.add_argument("packages", nargs="+")
     bag.add_argument("-o", "--output", required=True)
@@ -50,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     command("worker", "run batch tasks from the queue (JIUGAI_QUEUE_URL)")
     ledger = command("ledger", "write the district ledger (XLSX) of every project")
     ledger.add_argument("output")
+    keys = command("keys", "signing keys: `init` makes a trial CA and office certificate in the data directory")
+    keys.add_argument("action", choices=("init",))
     return parser
 
 
@@ -58,9 +61,16 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "user" and args.action == "add" and not args.role:
         _parser().error("user add needs --role")
-    from service.cli import accounts, backup, bag, check, ledger, render, serve, worker
+    from service.cli import accounts, backup, bag, check, keys, ledger, render, serve, worker
 
     commands = {"check": check.run, "render": render.run, "bag": bag.run, "serve": serve.run, "user": accounts.user,
                 "token": accounts.token, "audit": accounts.audit, "backup": backup.backup, "restore": backup.restore,
-                "worker": worker.run, "ledger": ledger.run}
-    return commands[args.command](args)
+                "worker": worker.run, "ledger": ledger.run, "keys": keys.run}
+    try:
+        return commands[args.command](args)
+    except BrokenPipeError:  # `jiugai check … | head`: the reader left; that is no error of ours
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -16,8 +16,14 @@ def backup(args) -> int:
     if not out.parent.is_dir():
         fail(f"the folder {out.parent} does not exist")
         return EXIT_INVALID
-    atomic_write(out, make(Runtime.open()))
+    from service.signing.keys import key_file
+
+    runtime = Runtime.open()
+    atomic_write(out, make(runtime))
     print(f"{out} written")
+    key = key_file(runtime.settings)
+    if key is not None:  # the name of the file only: never its content
+        print(f"the signing key ({key}) is not in the backup: keep it, and its passphrase, safe on their own")
     return EXIT_VALID
 
 

@@ -10,15 +10,21 @@ DRAFT = N_("this is a draft: its archival codes are provisional (件号 待编) 
            "and /verify does not know it")
 
 
+EXIT_UNRENDERABLE = 3  # the package is fine but no font can draw one of its characters
+
+
 def run(args) -> int:
-    """Write one document; exit 0 written, 1 blocked (reasons on stderr, nothing written), 2 unreadable."""
+    """Write one document; exit 0 written, 1 blocked (reasons on stderr, nothing written), 2 unreadable, 3 a character
+    no font draws."""
     from pathlib import Path
 
     from service.adapters.files import atomic_write
     from service.adapters.reader import PackageError, open_package
-    from service.documents import Blocked, render
+    from service.config import Settings
+    from service.documents import Blocked, render, sign
     from service.render.fonts import MissingGlyph
     from service.services import checker
+    from service.signing.keys import SigningKeyError, load
 
     out = Path(args.output)
     fmt = out.suffix.lower().lstrip(".")
@@ -27,6 +33,11 @@ def run(args) -> int:
         return EXIT_UNREADABLE
     if not out.parent.is_dir():
         fail(render_text(N_("the folder {folder} does not exist"), args.lang, folder=str(out.parent)))
+        return EXIT_UNREADABLE
+    try:
+        key = None if fmt != "pdf" or getattr(args, "no_sign", False) else load(Settings.from_env())
+    except SigningKeyError as exc:
+        fail(render_text(N_("the document cannot be signed: {reason} (or use --no-sign)"), args.lang, reason=str(exc)))
         return EXIT_UNREADABLE
     try:
         with open_package(args.package) as package:
@@ -45,9 +56,11 @@ def run(args) -> int:
     except MissingGlyph as exc:
         fail(render_text(N_("no font can draw the character {char} (U+{code}): add a font that has it to JIUGAI_PDF_FALLBACK_FONTS"),
                           args.lang, char=exc.char, code=f"{ord(exc.char):04X}"))
-        return EXIT_INVALID
+        return EXIT_UNRENDERABLE
+    document = sign(document, key)
     atomic_write(out, document.data)
-    print(f"{out}  {document.number}")
+    signed = render_text(N_("signed by {signer}"), args.lang, signer=key.name) if document.signed else ""
+    print(f"{out}  {document.number}" + (f"  {signed}" if signed else ""))
     if "-DRAFT-" in document.number:
         fail(render_text(DRAFT, args.lang))
     return EXIT_VALID

@@ -17,6 +17,16 @@ def run(args) -> int:
     if removed:
         logging.getLogger("jiugai").warning("removed %d files a crash left behind", removed)
     runtime.engine.dispose()
+    from service.signing.keys import SigningKeyError
+
+    try:  # a key that cannot be opened is said now, not at a user's first document
+        key = runtime.signing_key()
+        runtime.trust_anchors()
+    except SigningKeyError as exc:
+        logging.getLogger("jiugai").error("%s", exc)
+        return 2
+    print("PDFs are issued unsigned (no signing key)" if key is None else
+          f"PDFs are signed by {key.name}" + (" — trial keys, FOR TRIALS ONLY" if key.trial else ""), flush=True)
 
     class Server(BaseApplication):
         def load_config(self):

@@ -21,6 +21,13 @@ def run(args) -> int:
         fail("set JIUGAI_QUEUE_URL (e.g. redis://127.0.0.1:6379/0) to run a worker; without it jobs run in the web process's pool")
         return EXIT_INVALID
     runtime = Runtime.open(settings)
+    from service.signing.keys import SigningKeyError
+
+    try:  # a key that cannot be opened is said now, not by every task that issues a PDF
+        runtime.signing_key()
+    except SigningKeyError as exc:
+        fail(str(exc))
+        return EXIT_INVALID
     stop = threading.Event()
 
     def reaper():

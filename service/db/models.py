@@ -76,8 +76,9 @@ class DocumentRow(Base):
     kind: Mapped[str] = mapped_column(String(40))
     format: Mapped[str] = mapped_column(String(8))
     number: Mapped[str] = mapped_column(String(40), index=True)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # the file served (signed, for a signed PDF)
     title: Mapped[str] = mapped_column(Text)
+    unsigned_sha256: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)  # the render it signs
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (UniqueConstraint("package_id", "kind", "format"),)
 

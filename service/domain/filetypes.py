@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,14 +71,14 @@ def _pdf(path: Path, digest: str) -> FileInfo:
 
 
 def _image(path: Path, digest: str, kind: str) -> FileInfo:
-    from PIL import Image
+    from service.domain import pixels
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                image.load()
-    except Exception:  # Pillow raises OSError, SyntaxError, DecompressionBomb* ...
+        pixels.check(path, kind)
+    except pixels.TooManyPixels as exc:
+        return FileInfo(digest, kind, Msg(N_("an image of more than {limit} million pixels: scan it at a lower resolution (300 dpi is enough) or save a smaller image"),
+                                          {"limit": exc.limit // 1_000_000}))
+    except Exception:  # Undecodable, and whatever else Pillow raises for a broken file
         return FileInfo(digest, kind, Msg(N_("an image that does not decode: save it again as JPEG or PNG")))
     return FileInfo(digest, kind)
 

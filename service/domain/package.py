@@ -19,6 +19,7 @@ class Package:
     raw: bytes
     files: dict[str, Path] | None = None
     source: str = ""
+    unlisted: tuple[str, ...] = ()  # names in the zip that attachments[] does not list: named, never unpacked
     _digest: str | None = field(default=None, repr=False)
 
     @property

@@ -7,12 +7,14 @@ versions exist. What JSON Schema cannot say (names unique within a project) is c
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
 import jsonschema_rs
 
 from service.domain.findings import ERROR, Finding, Msg, N_
+from service.domain.names import visible
 from service.domain.pointer import join
 from service.domain.project import communities, is_multi, normal_name
 
@@ -28,11 +30,14 @@ _PATTERN_WORDS = {
     "money": N_("“{value}” is not an amount in yuan with exactly two decimals, such as 1200000.00"),
     "text": N_("the text holds a control character, which documents cannot carry: remove it"),
     "attachment_id": N_("“{value}” is not an attachment id (lowercase letters, digits and '-', at most 64)"),
-    "relative_path": N_("“{value}” is not a path inside the package (no leading '/', no '..', no '\\' or ':')"),
+    "relative_path": N_("“{value}” is not a file name every system can keep: a path inside the package with no leading '/', "
+                        "no '..', none of \\ : < > \" | ? *, no control or text-direction character, no name such as CON or NUL "
+                        "and no dot or space at the end of a name"),
     "sha256": N_("“{value}” is not a SHA-256 digest (64 lowercase hexadecimal digits)"),
 }
 _PROJECT_CODE = N_("“{value}” is not a project code such as XC-2020-007")
 _CODE = N_("“{value}” is not a code (lowercase letters, digits and '-')")
+_WELL_FORMED_MONEY = re.compile(r"(0|[1-9][0-9]*)\.[0-9]{2}")
 
 
 def _short(value: Any) -> str:
@@ -99,8 +104,10 @@ class SchemaChecker:
             return N_("“{value}” is not a real date written as YYYY-MM-DD"), {"value": _short(value)}
         if kind == "pattern":
             name = self._pattern_names.get(detail["pattern"])
+            if name == "money" and isinstance(value, str) and _WELL_FORMED_MONEY.fullmatch(value):
+                return N_("“{value}” yuan is more than the most a package may state, 1000000000000.00"), {"value": _short(value)}
             msgid = _PATTERN_WORDS.get(name) or (_PROJECT_CODE if name == "project_code" else _CODE)
-            return msgid, {"value": _short(value)}
+            return msgid, {"value": visible(_short(value))}
         if kind == "enum":
             return N_("“{value}” is not one of: {options}"), {"value": _short(value), "options": ", ".join(map(str, detail["options"]))}
         if kind == "const":

@@ -16,12 +16,15 @@ from service.domain.pointer import MISSING, resolve
 FEN = Decimal("0.01")
 _MONEY = re.compile(r"(0|[1-9][0-9]*)\.[0-9]{2}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Beyond the schemas' largest bound (money, 10^12 yuan) a figure is already a SCHEMA finding; reading it
+# as None keeps the rules' exact arithmetic within Decimal's 28 digits (1e27 m² once raised InvalidOperation).
+BOUND = Decimal(10) ** 12
 
 
 def money(doc: Any, pointer: str) -> Decimal | None:
     """A money string like '1200000.00' as Decimal, else None."""
     value = resolve(doc, pointer)
-    if isinstance(value, str) and _MONEY.fullmatch(value):
+    if isinstance(value, str) and _MONEY.fullmatch(value) and Decimal(value) <= BOUND:
         return Decimal(value)
     return None
 
@@ -32,12 +35,14 @@ def number(doc: Any, pointer: str) -> Decimal | None:
     if isinstance(value, bool) or value is MISSING:
         return None
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal) and value.is_finite():
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return None
+        result = Decimal(value)
+    elif isinstance(value, Decimal) and value.is_finite():
+        result = value
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    else:
+        return None
+    return result if abs(result) <= BOUND else None
 
 
 def integer(doc: Any, pointer: str) -> int | None:
@@ -46,8 +51,8 @@ def integer(doc: Any, pointer: str) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return value if abs(value) <= BOUND else None
+    if isinstance(value, Decimal) and value.is_finite() and abs(value) <= BOUND and value == value.to_integral_value():
         return int(value)
     return None
 

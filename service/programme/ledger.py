@@ -22,6 +22,7 @@ from sqlalchemy import select
 from service.db import models as m
 from service.programme import ledger_codes
 from service.programme.progress import EXCLUDED, STAGES, ProjectState, count_once, project_states
+from service.programme.cells import keep_as_text
 from service.runtime import Runtime
 
 MONEY, AREA, COUNT, DATE = "#,##0.00", "#,##0.00", "#,##0", "yyyy-mm-dd"
@@ -174,6 +175,7 @@ def workbook(rt: Runtime) -> bytes:
     _put(totals, ["合计", "", int(grand["projects"]), *_sums(grand)], fmts)
     _format(totals)
     ledger_codes.add_sheet(book, rt)
+    keep_as_text(book)  # last, so that every cell written above goes through it
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -28,6 +28,11 @@ class MissingGlyph(ValueError):
         super().__init__(f"no font covers the character {char} (U+{ord(char):04X}); fonts tried: {', '.join(fonts)}. "
                          f"Add a TrueType font that has it to JIUGAI_PDF_FALLBACK_FONTS")
         self.char = char
+        self.fonts = list(fonts)
+
+    def __reduce__(self):
+        # Rebuilt from its own arguments, so it unpickles in another process (a batch worker's parent).
+        return MissingGlyph, (self.char, self.fonts)
 
 
 @dataclass

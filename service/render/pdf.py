@@ -13,7 +13,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table as RLTable, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table as RLTable, TableStyle
 
 from service.render import gbt9704 as g
 from service.render import pdfa
@@ -92,8 +92,23 @@ def _table(block: Table, ctx: dict, fonts: FontChain) -> RLTable:
     return table
 
 
-def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain) -> list:
-    """The flowables of a layout filled with a context."""
+class _Mark(Flowable):
+    """Notes where the closing block ends (page, height) for the signature field; it has no size
+    and draws nothing, not even a save/restore, so the page's bytes are what they were without it."""
+
+    def __init__(self, marks: dict):
+        super().__init__()
+        self.marks = marks
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.marks["closing"] = (canvas.getPageNumber() - 1, y)
+
+
+def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain, marks: dict | None = None) -> list:
+    """The flowables of a layout filled with a context; `marks` receives where the closing block ends."""
     flow: list = []
 
     def para(text: str, style: str) -> None:
@@ -116,6 +131,8 @@ def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain) -> list:
             flow.append(Spacer(1, g.BODY_LEADING))
             for line in block.lines:
                 para(_text(line, ctx), "signature")
+            if marks is not None:
+                flow.append(_Mark(marks))
     return flow
 
 
@@ -160,11 +177,14 @@ def _qr(canvas, text: str, x: float, y: float, size: float) -> None:
     canvas.restoreState()
 
 
-def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts: FontChain | None = None) -> bytes:
-    """The document as PDF/A-1b bytes; the same context and date always give the same bytes."""
+def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts: FontChain | None = None,
+           marks: dict | None = None) -> bytes:
+    """The document as PDF/A-1b bytes; the same context and date always give the same bytes.
+
+    `marks`, if given, receives "closing": (0-based page, y in points) where the closing block ends."""
     _configure_reportlab()
     fonts = fonts or chain()
-    flow = story(layout, ctx, fonts)
+    flow = story(layout, ctx, fonts, marks)
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=g.LEFT_MM * mm, rightMargin=g.RIGHT_MM * mm,
                           topMargin=g.TOP_MM * mm, bottomMargin=g.BOTTOM_MM * mm, title=title, author="jiugai",

@@ -18,6 +18,7 @@ ROUTES = (
     Route(f"{API}/packages/<int(max=2147483647):package_id>/approval", ("POST",), packages.approval, "api.approval"),
     Route(f"{API}/projects/<code>/bundle.zip", ("GET",), projects.bundle, "api.bundle"),
     Route(f"{API}/projects/<code>/receipt", ("POST",), projects.receipt, "api.receipt"),
+    Route(f"{API}/verify", ("POST",), documents.verify_upload, "api.verify_upload"),
     Route(f"{API}/verify/<key>", ("GET",), documents.verify, "api.verify"),
     Route(f"{API}/jobs", ("POST",), jobs.create, "api.jobs"),
     Route(f"{API}/jobs/<int(max=2147483647):job_id>", ("GET",), jobs.show, "api.job"),

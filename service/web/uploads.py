@@ -22,7 +22,7 @@ def received(allow_json: bool = False) -> Iterator[Path]:
     limit = rt.settings.max_upload_bytes
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, "too_large", f"the body is larger than {limit} bytes")
-    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_tmp_root()))
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=rt.scratch()))
     try:
         mimetype = request.mimetype
         if mimetype in ZIP_TYPES:
@@ -43,12 +43,6 @@ def received(allow_json: bool = False) -> Iterator[Path]:
         yield target
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _tmp_root() -> Path:
-    root = runtime().settings.data_dir / "tmp-uploads"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
 
 
 def _copy_stream(target: Path, limit: int) -> None:

@@ -83,7 +83,7 @@ def attachment_unlisted(ctx: Context):
     if ctx.package.files is None:
         return
     listed = {name for _i, _e, name in _listed_files(ctx)}
-    for name in sorted(ctx.package.files):
+    for name in sorted({*ctx.package.files, *ctx.package.unlisted}):
         if name != "package.json" and name not in listed:
             yield "/attachments", N_("the file “{file}” is in the package but not listed in attachments: list it or leave it out"), {"file": name}
 

@@ -18,7 +18,7 @@ def check():
     """Check a package sent as JSON or as a zip."""
     if request.mimetype == "application/json":
         return jsonify(to_dict(runtime().checker.check(_json_package()), language()))
-    with translated_errors(), received() as path, open_package(path) as package:
+    with translated_errors(), received() as path, open_package(path, scratch=runtime().scratch()) as package:
         report = runtime().checker.check(package)
     return jsonify(to_dict(report, language()))
 

@@ -9,8 +9,11 @@ from typing import Iterator
 from service.adapters.reader import PackageError, PackageTooLarge
 from service.db import models as m
 from service.documents import Blocked
+from service.domain.findings import Msg, N_
 from service.handover import Conflict
+from service.signing.keys import SigningKeyError
 from service.i18n import render
+from service.render.fonts import MissingGlyph
 from service.report import from_record, to_dict
 from service.submissions import Forbidden, NotFound
 from service.web.errors import ApiError
@@ -37,6 +40,11 @@ def translated_errors() -> Iterator[None]:
                                  for f in exc.findings]) from None
     except Conflict as exc:
         raise ApiError(409, "conflict", str(exc)) from None
+    except SigningKeyError as exc:  # the message names the key's file, never its content
+        raise ApiError(503, "signing_unavailable", f"documents cannot be signed now: {exc}") from None
+    except MissingGlyph as exc:  # before ValueError, its base: the package is fine, the fonts are short
+        raise ApiError(409, "unrenderable", render(Msg(N_("no font can draw the character {char} (U+{code}): add a font that has it to JIUGAI_PDF_FALLBACK_FONTS"),
+                                                       {"char": exc.char, "code": f"{ord(exc.char):04X}"}), lang)) from None
     except ValueError as exc:
         raise ApiError(400, "invalid_request", str(exc)) from None
 

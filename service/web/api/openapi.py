@@ -67,7 +67,9 @@ def spec() -> dict:
                 params=[PACKAGE_ID], body={"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["approved"], "properties": {
                         "approved": {"type": "boolean"}, "approved_budget_yuan": {"type": "string", "pattern": "^(0|[1-9][0-9]*)\\.[0-9]{2}$"},
-                        "remark": {"type": "string", "maxLength": 2000}}}}}})},
+                        "remark": {"type": "string", "maxLength": 2000}},
+                    # An approval names its budget (ACCOUNTS-WITHIN-APPROVAL reads it); a refusal may leave it out.
+                    "if": {"properties": {"approved": {"const": True}}}, "then": {"required": ["approved_budget_yuan"]}}}}})},
             "/api/v1/projects/{code}/bundle.zip": {"get": _op(
                 "The archive handover bundle (BagIt)", {"200": {"content": {"application/zip": {}}}, "409": _ERROR, **errors},
                 params=[CODE], tags=("archive",))},
@@ -80,6 +82,12 @@ def spec() -> dict:
             "/api/v1/verify/{key}": {"get": _op("Whether a document number or file SHA-256 was issued here",
                                                 {"200": JSON_OK, "404": _ERROR}, params=[_path_param("key", {"type": "string"})],
                                                 security=False, tags=("documents",))},
+            "/api/v1/verify": {"post": _op(
+                "Verify an uploaded PDF: whether its signature is valid and which issued document it is",
+                {"200": JSON_OK, "400": _ERROR, "413": _ERROR, "415": _ERROR, "503": _ERROR}, params=[LANG],
+                body={"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}},
+                security=False, tags=("documents",))},
             "/api/v1/health": {"get": _op("The service is up", {"200": JSON_OK}, security=False, tags=("service",))},
         },
         "components": {

@@ -7,6 +7,7 @@ from flask import jsonify, request, send_file
 
 from service import handover, submissions
 from service.accounts import iso
+from service.domain.names import safe_name
 from service.domain.rules.base import attachment_index
 from service.web.api.common import package_summary, report_json, translated_errors
 from service.web.auth import current_user, requires, runtime
@@ -72,9 +73,11 @@ def attached_file(package_id: int, attachment_id: str):
     suffix = "." + hit.path.rsplit(".", 1)[-1].lower() if "." in hit.path else ""
     data = runtime().blobs.read(hit.sha256)
     title = attachment_titles(runtime().blobs.read(stored.row.package_sha256)).get(attachment_id)
-    name = f"{stored.row.project_code}-{title}{suffix}" if title else hit.path.rsplit("/", 1)[-1]
+    # Named by its title where the package gives one (titles are the street's text: made safe).
+    name = (safe_name(f"{stored.row.project_code}-{title}", "attachment") + suffix if title
+            else safe_name(hit.path.rsplit("/", 1)[-1], "attachment"))
     return send_file(io.BytesIO(data), mimetype=MEDIA.get(suffix, "application/octet-stream"), as_attachment=True,
-                     download_name=safe_name(name), etag=hit.sha256)
+                     download_name=name, etag=hit.sha256)
 
 
 def attachment_titles(raw: bytes) -> dict[str, str]:
@@ -87,12 +90,6 @@ def attachment_titles(raw: bytes) -> dict[str, str]:
         return {}
     return {ident: entry["title"].strip() for ident, (_i, entry) in attachment_index(doc).items()
             if isinstance(entry.get("title"), str) and entry["title"].strip()}
-
-
-def safe_name(name: str) -> str:
-    """A file name without path separators or control characters (a title is user data)."""
-    cleaned = "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in name).strip(". ")
-    return cleaned[:150] or "file"
 
 
 @requires("clerk")

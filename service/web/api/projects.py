@@ -14,6 +14,7 @@ from service.web.api.common import translated_errors
 from service.web.auth import current_user, requires, runtime
 from service.web.errors import ApiError
 from service.web.i18n import language
+from service.domain.names import safe_name
 
 
 @requires("archivist", "clerk")
@@ -26,7 +27,7 @@ def bundle(code: str):
             raise ApiError(409, "incomplete_project", "the project's packages do not make a complete, valid handover",
                            reasons=[render(r, language()) for r in exc.reasons]) from None
     return send_file(io.BytesIO(result.data), mimetype="application/zip", as_attachment=True,
-                     download_name=f"{code}.zip", etag=result.sha256, max_age=0)
+                     download_name=f"{safe_name(code)}.zip", etag=result.sha256, max_age=0)
 
 
 @requires("archivist")

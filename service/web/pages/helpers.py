@@ -5,7 +5,11 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+import re
+
 from flask import Flask, request, url_for
+
+RULE_IDS = re.compile(r"[A-Z][A-Z0-9-]*(, [A-Z][A-Z0-9-]*)*")  # a batch failure blocked by rules names their ids
 
 
 def wan(value) -> str:
@@ -52,6 +56,7 @@ def list_url(**changes) -> str:
 def register(app: Flask) -> None:
     """Add the filters and globals to the app's templates."""
     app.jinja_env.filters.update(wan=wan, yuan=yuan)
+    app.jinja_env.tests["match_rules"] = lambda text: isinstance(text, str) and bool(RULE_IDS.fullmatch(text))
     app.jinja_env.filters.setdefault("when", beijing)
     app.jinja_env.globals.update(list_url=list_url)
     from service.web.pages.account import enforce_change

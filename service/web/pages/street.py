@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from service import decisions, submissions
-from service.adapters.reader import PackageError
+from service.adapters.reader import PackageError, PackageTooLarge
 from service.domain.findings import N_
 from service.i18n import gettext, render
 from service.web.auth import runtime
@@ -53,9 +53,11 @@ def upload():
     except (PackageError, ApiError, submissions.Forbidden) as exc:
         message = (render(exc.message, language()) if isinstance(exc, PackageError)
                    else gettext(UPLOAD_REFUSED.get(getattr(exc, "code", "forbidden"), UPLOAD_REFUSED["not_a_package"]), language()))
+        # A bomb is refused as too large, as by the API; the upload's own refusals keep their status.
+        status = 413 if isinstance(exc, PackageTooLarge) else exc.status if isinstance(exc, ApiError) else 400
         if wants_json:
-            return jsonify({"error": message}), 400
-        return render_template("street.html", error=message, **_page(user)), 400
+            return jsonify({"error": message}), status
+        return render_template("street.html", error=message, **_page(user)), status
     target = url_for("page.package", package_id=stored.row.id)
     return jsonify({"location": target}) if wants_json else redirect(target)
 

@@ -27,7 +27,7 @@ def user(args) -> int:
     rt = Runtime.open()
     try:
         if args.action == "add":
-            add_user(rt, args.name, args.role, args.street, _password())
+            add_user(rt, args.name, args.role, args.street, _password(), one_time=getattr(args, "one_time", False))
             print(f"user {args.name} ({args.role}{', ' + args.street if args.street else ''}) added")
         else:
             disable_user(rt, args.name)

@@ -135,6 +135,15 @@ def test_a_clerk_filters_and_downloads(server, browser, tmp_path):
 
 def test_an_archivist_records_a_receipt(server, browser):
     base, tokens, _data = server
+    # The district's 计划确定 comes between the declaration and the acceptance (PROJECT-APPROVED).
+    req = urllib.request.Request(f"{base}/api/v1/packages?stage=declaration&status=accepted&project=XC-2020-007",
+                                 headers={"Authorization": f"Bearer {tokens['clerk']}"})
+    declaration = json.load(urllib.request.urlopen(req))["items"][0]
+    req = urllib.request.Request(f"{base}/api/v1/packages/{declaration['id']}/approval", method="POST",
+                                 data=json.dumps({"approved": True, "approved_budget_yuan": json.loads(
+                                     (FIXTURES / "examples" / "declaration" / "package.json").read_text())["plan"]["total_budget_yuan"]}).encode(),
+                                 headers={"Authorization": f"Bearer {tokens['clerk']}", "Content-Type": "application/json"})
+    urllib.request.urlopen(req).close()
     for stage in ("acceptance", "handover"):
         assert api_submit(base, tokens["chaohui"], FIXTURES / "examples" / stage)["status"] == "accepted"
     page = sign_in(browser, base, "archivist")

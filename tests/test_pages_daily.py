@@ -165,10 +165,16 @@ def user_data(rt) -> list[str]:
             strings(json.loads(rt.blobs.read(row.package_sha256)))
         strings([[a.remark] for a in s.scalars(select(m.Approval))])
         strings([[r.receiver] for r in s.scalars(select(m.Receipt))])
-        strings([[d.title] for d in s.scalars(select(m.DocumentRow))])
+        documents = list(s.scalars(select(m.DocumentRow)))
+        strings([[d.title] for d in documents])
         strings([[c.title] for c in s.scalars(select(m.ArchivalCode))])
         strings([[u.name, u.street] for u in s.scalars(select(m.User))])
     strings(json.loads((ROOT / "schemas" / "rulesets" / "xiacheng-2019.json").read_text(encoding="utf-8")))
+    from service.signing.verify import check  # the signers' names are their certificates'
+
+    for d in documents:
+        if d.format == "pdf":
+            strings([sig.signer for sig in check(rt.blobs.read(d.sha256), rt.trust_anchors()).signatures])
     return sorted((x for x in found if x.strip()), key=len, reverse=True)
 
 

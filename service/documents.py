@@ -20,7 +20,8 @@ from service.resources import templates
 
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 # The day a document is dated: when the notice goes up, when the acceptance met, when files moved.
-_ISSUED_ON = {"notice": "/public_notice/start", "acceptance-certificate": "/acceptance/date", "handover-record": "/handover/date"}
+_ISSUED_ON = {"notice": "/public_notice/start", "acceptance-certificate": "/acceptance/date", "handover-record": "/handover/date",
+              "subsidy-statement": "/final_accounts/audited_on"}
 
 
 class Blocked(Exception):

@@ -52,13 +52,13 @@ def test_bagit_validator_accepts_the_bundle(tmp_path):
     assert bag.info["External-Identifier"] == "XC-2020-007"
     assert bag.info["Source-Organization"] == "下城区人民政府朝晖街道办事处"
     assert bag.info["Bagging-Date"] == "2021-03-01"
-    assert bag.info["Payload-Oxum"].endswith(".28")
+    assert bag.info["Payload-Oxum"].endswith(".30")
 
 
 def test_flipping_one_bit_of_any_payload_file_fails_validation(tmp_path):
     root = unpack(example_bag(), tmp_path)
     payload = sorted(p for p in (root / "data").rglob("*") if p.is_file())
-    assert len(payload) == 28
+    assert len(payload) == 30
     for path in payload:
         original = path.read_bytes()
         flipped = bytearray(original)
@@ -80,13 +80,14 @@ def test_payload_is_laid_out_by_stage_with_attachments_at_their_own_paths(tmp_pa
             assert data == (folder / entry["file"]).read_bytes()  # byte for byte as uploaded
     generated = sorted(p.relative_to(root).as_posix() for p in root.glob("data/*/generated/*"))
     assert generated == [f"data/{s}/generated/{k}.{f}" for s, k in (("acceptance", "acceptance-certificate"),
-                         ("declaration", "notice"), ("handover", "handover-record")) for f in ("docx", "pdf")]
+                         ("acceptance", "subsidy-statement"), ("declaration", "notice"), ("handover", "handover-record"))
+                         for f in ("docx", "pdf")]
 
 
 def test_sm3_digests_sit_beside_the_sha256_manifest(tmp_path):
     root = unpack(example_bag(), tmp_path)
     lines = (root / "sm3-digests.txt").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 28
+    assert len(lines) == 30
     digest, path = lines[0].split("  ", 1)
     assert digest == hashlib.new("sm3", (root / path).read_bytes()).hexdigest()
     assert "sm3-digests.txt" in (root / "tagmanifest-sha256.txt").read_text()
@@ -101,7 +102,7 @@ def test_metadata_carries_archival_codes(tmp_path):
     assert metadata["draft"] is True and "待编" in metadata["draft_note"]
     record = next(g for g in metadata["generated_documents"] if g["kind"] == "handover-record")
     assert record["number"].startswith("YJ-DRAFT-")
-    assert {g["kind"] for g in metadata["generated_documents"]} == {"notice", "acceptance-certificate", "handover-record"}
+    assert {g["kind"] for g in metadata["generated_documents"]} == {"notice", "acceptance-certificate", "subsidy-statement", "handover-record"}
 
 
 def test_the_catalogue_lists_every_document_with_its_code_under_the_tag_manifest(tmp_path):

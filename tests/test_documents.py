@@ -22,6 +22,7 @@ VALID = {
                "declaration/chaohui-234-valid"],
     "acceptance-certificate": ["examples/acceptance", "acceptance/epc-valid", "acceptance/chaohui-234-valid"],
     "handover-record": ["examples/handover", "handover/huilongmiaoqian-valid", "handover/chaohui-234-valid"],
+    "subsidy-statement": ["examples/acceptance", "acceptance/epc-valid", "acceptance/chaohui-234-valid"],
 }
 CASES = [(kind, folder, fmt) for kind, folders in VALID.items() for folder in folders for fmt in ("docx", "pdf")]
 NEEDS_EXTB = {"declaration/huilongmiaoqian-valid", "handover/huilongmiaoqian-valid"}  # 陈𠀾
@@ -71,6 +72,7 @@ def test_document_carries_the_package_facts(kind, folder, fmt):
     if kind == "acceptance-certificate":
         for p in doc["acceptance"]["participants"]:
             assert squeeze(p["organization"]) in text and p["representative"] in text
+    if kind == "subsidy-statement":
         total = doc["final_accounts"]["total_yuan"]
         assert f"{int(total.split('.')[0]):,}.{total.split('.')[1]}元" in text
     if kind == "handover-record":
@@ -78,10 +80,28 @@ def test_document_carries_the_package_facts(kind, folder, fmt):
             assert squeeze(d["title"]) in text and d["date"].replace("-", "") in text
 
 
-def test_certificate_states_amounts_in_capitals():
-    text = squeeze(pdf_text(rendered("acceptance-certificate", "examples/acceptance", "pdf")[0].data))
-    assert "竣工财务决算总额15,860,000.00元（大写：壹仟伍佰捌拾陆万元整）" in text
-    assert "市级6,755,000.00元（大写：陆佰柒拾伍万伍仟元整）" in text
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_subsidy_statement_states_amounts_in_figures_and_capitals_dated_the_audit_day(fmt):
+    data = rendered("subsidy-statement", "examples/acceptance", fmt)[0].data
+    text = squeeze(pdf_text(data) if fmt == "pdf" else docx_text(data)[0])
+    assert "竣工财务决算总额15,860,000.00元壹仟伍佰捌拾陆万元整" in text
+    assert "其中：市级承担6,755,000.00元陆佰柒拾伍万伍仟元整" in text
+    assert "其中：区级承担6,755,000.00元陆佰柒拾伍万伍仟元整" in text
+    assert "1∶1" in text and "2021年1月8日" in text
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_certificate_is_dated_the_acceptance_day_without_the_later_audit(fmt):
+    data = rendered("acceptance-certificate", "examples/acceptance", fmt)[0].data
+    text = squeeze(pdf_text(data) if fmt == "pdf" else docx_text(data)[0])
+    assert "2020年12月18日" in text
+    assert "2021年1月8日" not in text and "决算" not in text and "大写" not in text
+
+
+def test_notice_wording_as_officials_write_it():
+    text = squeeze(docx_text(rendered("notice", "examples/declaration", "docx")[0].data)[0])
+    assert "特此公示。" in text and "拟申请市级补助资金6,900,000.00元" in text
+    assert "32幢、1650套" in text and "1,650套" not in text
 
 
 def test_notice_counts_the_working_days():

@@ -185,16 +185,16 @@ def issued(rt: Runtime) -> tuple[int, int]:
 def test_a_plan_year_batch_in_the_local_pool(programme_2019):
     rt, clerk = programme_2019
     job, created = jobs.request(rt, clerk, {"plan_year": 2019})
-    assert created and job.total == 6 * 3 * 2
+    assert created and job.total == 6 * 4 * 2  # four documents a project: notice, certificate, subsidy statement, record
     again, created_again = jobs.request(rt, clerk, {"plan_year": "2019"})
     assert again.id == job.id and not created_again  # the same request does not start a second job
     state = wait_done(rt, job.id)
-    assert state["done"] == state["total"] == 36 and state["failures"] == []
+    assert state["done"] == state["total"] == 48 and state["failures"] == []
     names = zipfile.ZipFile(io.BytesIO(jobs.result(rt, job.id))).namelist()
-    assert len(names) == 36
+    assert len(names) == 48
     assert all(re.match(r"2019/[^/]+街道/(XC-2019-\d{3})-[^/]+/\1-[^/]*[\u4e00-\u9fff][^/]*\.(pdf|docx)$", n) for n in names), names[:3]
     assert sum("公示" in n for n in names) == 12 and sum("移交" in n for n in names) == 12  # named by their titles
-    assert issued(rt) == (36, 36)
+    assert issued(rt) == (48, 48)
 
 
 def test_batch_requests_are_checked(programme_2019):
@@ -245,9 +245,9 @@ def test_a_batch_through_redis_survives_a_killed_worker(tmp_path):
             second.wait()
     finally:
         os.environ.pop("JIUGAI_JOB_LEASE_SECONDS", None)
-    assert state["done"] == state["total"] == 36
-    assert issued(rt) == (36, 36)  # every document produced once, though a worker died midway
-    assert len(zipfile.ZipFile(io.BytesIO(jobs.result(rt, job.id))).namelist()) == 36
+    assert state["done"] == state["total"] == 48
+    assert issued(rt) == (48, 48)  # every document produced once, though a worker died midway
+    assert len(zipfile.ZipFile(io.BytesIO(jobs.result(rt, job.id))).namelist()) == 48
     Redis.from_url(url).flushdb()
     rt.engine.dispose()
 

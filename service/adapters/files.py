@@ -6,11 +6,22 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: str | os.PathLike, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, fsynced, then renamed."""
+def umask_mode() -> int:
+    """The mode an ordinary new file gets here (0644 under the usual umask 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_write(path: str | os.PathLike, data: bytes, *, as_umask: bool = False) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, fsynced, then renamed.
+    The temporary file is private (0600); `as_umask` gives the result the mode the umask says,
+    as for a document a user asked for (`jiugai render -o`)."""
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
+        if as_umask:
+            os.fchmod(fd, umask_mode())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -5,7 +5,7 @@ import argparse
 
 from service.i18n import LANGUAGES
 
-DOCUMENTS = ("notice", "acceptance-certificate", "handover-record")
+DOCUMENTS = ("notice", "acceptance-certificate", "handover-record", "subsidy-statement")
 
 
 def _parser() -> argparse.ArgumentParser:

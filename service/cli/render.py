@@ -16,7 +16,10 @@ EXIT_UNRENDERABLE = 3  # the package is fine but no font can draw one of its cha
 def run(args) -> int:
     """Write one document; exit 0 written, 1 blocked (reasons on stderr, nothing written), 2 unreadable, 3 a character
     no font draws."""
+    import os
     from pathlib import Path
+
+    from service.config import Settings
 
     from service.adapters.files import atomic_write
     from service.adapters.reader import PackageError, open_package
@@ -34,6 +37,9 @@ def run(args) -> int:
     if not out.parent.is_dir():
         fail(render_text(N_("the folder {folder} does not exist"), args.lang, folder=str(out.parent)))
         return EXIT_UNREADABLE
+    if not os.environ.get("JIUGAI_PUBLIC_URL"):
+        fail(render_text(N_("JIUGAI_PUBLIC_URL is not set: the QR code will point at {url}, which only this computer can open"),
+                          args.lang, url=Settings.from_env().public_url))
     try:
         key = None if fmt != "pdf" or getattr(args, "no_sign", False) else load(Settings.from_env())
     except SigningKeyError as exc:
@@ -58,7 +64,7 @@ def run(args) -> int:
                           args.lang, char=exc.char, code=f"{ord(exc.char):04X}"))
         return EXIT_UNRENDERABLE
     document = sign(document, key)
-    atomic_write(out, document.data)
+    atomic_write(out, document.data, as_umask=True)
     signed = render_text(N_("signed by {signer}"), args.lang, signer=key.name) if document.signed else ""
     print(f"{out}  {document.number}" + (f"  {signed}" if signed else ""))
     if "-DRAFT-" in document.number:

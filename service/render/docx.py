@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -34,15 +35,30 @@ def _template_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def _chars(text: str) -> float:
+    """Width in grid characters: full-width 1, Latin letters and digits half."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def closing_unit_right(unit: str, date_text: str) -> int:
+    """The right indent (twips) that centres 署名 over 成文日期, itself right-indented four characters."""
+    from service.render.docx_template import DATE_RIGHT_TWIPS, TWIPS_PER_MM
+
+    pitch = 156 / 28 * TWIPS_PER_MM
+    return max(0, round(DATE_RIGHT_TWIPS + (_chars(date_text) - _chars(unit)) / 2 * pitch))
+
+
 def render(path: Path, context: dict, issued: date, title: str) -> bytes:
-    """The filled document as bytes; the same context and date always give the same bytes."""
+    """The filled document as bytes; the same context and date always give the same bytes.
+    Its author is the issuing unit (`context["unit"]`)."""
     template = DocxTemplate(io.BytesIO(_template_bytes(path)))
+    context = {**context, "closing_unit_right": closing_unit_right(context.get("unit", ""), context.get("date_text", ""))}
     template.render(context, jinja_env=_ENV, autoescape=True)
     props = template.docx.core_properties
     stamp = datetime.combine(issued, time(0, 0), tzinfo=timezone.utc)
     props.created = props.modified = stamp
     props.title, props.subject = title, context.get("doc_number", "")
-    props.author = props.last_modified_by = "jiugai"
+    props.author = props.last_modified_by = context.get("unit") or "jiugai"
     props.revision = 1
     out = io.BytesIO()
     template.save(out)

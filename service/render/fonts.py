@@ -12,7 +12,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from service.resources import templates
 
-SERIF, SANS = "JG-Serif", "JG-Sans"
+SERIF, SANS = "JG-Serif", "JG-Sans"  # the title's song face (小标宋's stand-in); 黑体 of 一、 headings
+FANGSONG, KAI = "JG-Fangsong", "JG-Kai"  # 仿宋 of the body; 楷体 of （一） headings
 # Faces a deployment may have for rare characters (CJK Extension B and beyond); used when present.
 KNOWN_FALLBACKS = (
     "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
@@ -80,10 +81,12 @@ def fallback_paths(environ=os.environ) -> list[Path]:
 
 @cache
 def chain(extra: tuple[Path, ...] | None = None) -> FontChain:
-    """The font chain: the shipped serif and sans, then the fallbacks (registered once)."""
+    """The font chain: the shipped faces (仿宋 first: it draws most text), then the fallbacks
+    (registered once). Zhuque Fangsong lacks e.g. ∶ (U+2236): Noto Serif SC draws it."""
     folder = templates() / "fonts"
-    names, coverage = [SERIF, SANS], [_register(SERIF, folder / "NotoSerifSC-Regular.ttf"),
-                                       _register(SANS, folder / "NotoSansSC-Regular.ttf")]
+    shipped = ((FANGSONG, "ZhuqueFangsong-Regular.ttf"), (SERIF, "NotoSerifSC-Regular.ttf"),
+               (SANS, "NotoSansSC-Regular.ttf"), (KAI, "JiugaiKai-Regular.ttf"))
+    names, coverage = [n for n, _f in shipped], [_register(n, folder / f) for n, f in shipped]
     for i, path in enumerate(extra if extra is not None else tuple(fallback_paths())):
         name = f"JG-Fallback-{i}-{path.stem}"
         names.append(name)

@@ -24,6 +24,7 @@ class Heading:
 class Para:
     text: str
     indent: bool = True  # first line indented two characters
+    lead: str = ""  # a run-in second-level heading before the text, in 楷体: （一）基础类：
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,17 @@ class Signature:
     lines: tuple[str, ...]
 
 
-Block = Title | Heading | Para | Loop | Table | Signature
+@dataclass(frozen=True)
+class Sides:
+    """Two columns side by side, one per party (移交 / 接收), each line a label and a blank or a value;
+    part of the closing block: it stays on the page of the date."""
+
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+
+Block = Title | Heading | Para | Loop | Table | Signature | Sides
+CLOSING = (Sides, Signature)  # the blocks that must share their page with the end of the body
 
 NOTICE = (
     Title("{{ title }}"),
@@ -69,7 +80,7 @@ NOTICE = (
     Heading("一、项目概况"),
     Para("{{ overview }}"),
     Heading("二、改造内容"),
-    Loop("a", "aspects", Para("{{ a.label }}{{ a.names }}")),
+    Loop("a", "aspects", Para("{{ a.names }}", lead="{{ a.label }}")),
     Table("items", (Column("序号", 14, "{{ r.no }}", "center"), Column("改造项目", 62, "{{ r.name }}"),
                     Column("类别", 40, "{{ r.aspect }}"), Column("预算（元）", 40, "{{ r.budget }}", "right"))),
     Heading("三、预算及资金筹措"),
@@ -78,6 +89,7 @@ NOTICE = (
     Para("{{ period_text }}"),
     Heading("五、意见反馈"),
     Para("{{ feedback_text }}"),
+    Para("特此公示。"),
     Signature(("{{ unit }}", "{{ date_text }}")),
 )
 
@@ -91,10 +103,7 @@ CERTIFICATE = (
     Heading("三、验收意见"),
     Para("{{ opinion }}"),
     Para("{{ conclusion }}"),
-    Heading("四、竣工财务决算和补助资金"),
-    Para("{{ accounts_text }}"),
-    Para("{{ subsidy_text }}"),
-    Heading("五、验收单位签字"),
+    Heading("四、验收单位签字"),
     Table("participants", (Column("角色", 28, "{{ r.role }}"), Column("单位", 64, "{{ r.organization }}"),
                            Column("代表", 24, "{{ r.representative }}"), Column("签字（盖章）", 40, "")),
           row_height_mm=12),
@@ -109,10 +118,17 @@ HANDOVER = (
                         Column("责任者", 16, "{{ r.responsible }}"), Column("日期", 16, "{{ r.date }}"),
                         Column("页数", 8, "{{ r.pages }}", "right"), Column("保管期限", 11, "{{ r.retention }}"),
                         Column("SHA-256", 24, "{{ r.sha }}")), font_pt=9),
-    Para("移交单位：{{ from_unit }}", indent=False),
-    Para("移交人（签字）：{{ handed_by }}", indent=False),
-    Para("接收单位：{{ to_unit }}", indent=False),
-    Para("接收人（签字）：{{ received_by }}", indent=False),
+    Sides(("移交单位：{{ from_unit }}", "移交人：{{ handed_by }}", "签字：", "日期：　　年　　月　　日"),
+          ("接收单位：{{ to_unit }}", "接收人：{{ received_by }}", "签字：", "日期：　　年　　月　　日")),
+    Signature(("{{ unit }}", "{{ date_text }}")),
+)
+
+SUBSIDY = (
+    Title("{{ title }}"),
+    Para("{{ intro }}"),
+    Table("figures", (Column("项目", 52, "{{ r.label }}"), Column("金额", 40, "{{ r.amount }}", "right"),
+                      Column("大写", 64, "{{ r.capital }}"))),
+    Para("{{ basis }}"),
     Signature(("{{ unit }}", "{{ date_text }}")),
 )
 
@@ -125,6 +141,7 @@ FOUR_PROPERTY = (
 )
 
 LAYOUTS = {"notice": NOTICE, "acceptance-certificate": CERTIFICATE, "handover-record": HANDOVER,
-           "four-property-check": FOUR_PROPERTY}
+           "subsidy-statement": SUBSIDY, "four-property-check": FOUR_PROPERTY}
 # The title a template file carries in its properties (a generated document gets its own).
-TEMPLATE_TITLES = {"notice": "改造方案公示", "acceptance-certificate": "联合竣工验收证书", "handover-record": "档案移交书"}
+TEMPLATE_TITLES = {"notice": "改造方案公示", "acceptance-certificate": "联合竣工验收证书", "handover-record": "档案移交书",
+                   "subsidy-statement": "补助资金核定表"}

@@ -20,8 +20,8 @@ def _icc() -> bytes:
     return (templates() / "icc" / "sRGB-v2.icc").read_bytes()
 
 
-def _xmp(title: str, subject: str, stamp: str) -> bytes:
-    t, s = escape(title), escape(subject)
+def _xmp(title: str, subject: str, stamp: str, author: str) -> bytes:
+    t, s, a = escape(title), escape(subject), escape(author)
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -31,7 +31,7 @@ def _xmp(title: str, subject: str, stamp: str) -> bytes:
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <dc:format>application/pdf</dc:format>
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{t}</rdf:li></rdf:Alt></dc:title>
-<dc:creator><rdf:Seq><rdf:li>jiugai</rdf:li></rdf:Seq></dc:creator>
+<dc:creator><rdf:Seq><rdf:li>{a}</rdf:li></rdf:Seq></dc:creator>
 <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{s}</rdf:li></rdf:Alt></dc:description>
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
@@ -110,8 +110,9 @@ def _units_per_em(face_name: str) -> int | None:
     return None
 
 
-def convert(data: bytes, title: str, subject: str, issued: date) -> bytes:
-    """PDF/A-1b bytes from reportlab's output, dated `issued` (so the bytes are reproducible)."""
+def convert(data: bytes, title: str, subject: str, issued: date, author: str = "jiugai") -> bytes:
+    """PDF/A-1b bytes from reportlab's output, dated `issued` (so the bytes are reproducible); `author`
+    is the issuing unit (Info Author and XMP dc:creator agree, as PDF/A asks)."""
     pdf = pikepdf.open(io.BytesIO(data))
     _fix_to_unicode(pdf)
     _fix_widths(pdf)
@@ -124,11 +125,11 @@ def convert(data: bytes, title: str, subject: str, issued: date) -> bytes:
     stamp_pdf = f"D:{issued:%Y%m%d}000000+00'00'"
     stamp_xmp = f"{issued:%Y-%m-%d}T00:00:00+00:00"
     info = pdf.trailer["/Info"] = pdf.make_indirect(pikepdf.Dictionary(
-        Title=pikepdf.String(title), Author=pikepdf.String("jiugai"), Subject=pikepdf.String(subject),
+        Title=pikepdf.String(title), Author=pikepdf.String(author), Subject=pikepdf.String(subject),
         Creator=pikepdf.String("jiugai"), Producer=pikepdf.String(_PRODUCER),
         CreationDate=pikepdf.String(stamp_pdf), ModDate=pikepdf.String(stamp_pdf)))
     del info
-    metadata = pikepdf.Stream(pdf, _xmp(title, subject, stamp_xmp))
+    metadata = pikepdf.Stream(pdf, _xmp(title, subject, stamp_xmp, author))
     metadata["/Type"], metadata["/Subtype"] = pikepdf.Name.Metadata, pikepdf.Name.XML
     pdf.Root["/Metadata"] = pdf.make_indirect(metadata)
     out = io.BytesIO()

@@ -1,7 +1,9 @@
-"""Convert the Noto SC OpenType (CFF) fonts to TrueType outlines, which reportlab can embed.
+"""Convert the Noto SC OpenType (CFF) fonts to TrueType outlines, which reportlab can embed, and
+subset LXGW WenKai to GB2312 as the 楷体 of second-level headings (renamed: OFL Reserved Font Name).
 
     pip install pylopdf-fonts-zh-cn==0.1.1 fonttools==4.68.0
-    python templates/fonts/build_fonts.py
+    apt-get install fonts-lxgw-wenkai          # 1.250+repack-1 (Debian 12)
+    python templates/fonts/build_fonts.py [kai]
 """
 from __future__ import annotations
 
@@ -40,7 +42,51 @@ def otf_to_ttf(src: Path, dst: Path, max_err: float = 1.0) -> None:
     font.save(dst)
 
 
+KAI_SOURCE = Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
+KAI_NAME = "Jiugai Kai"
+
+
+def gb2312() -> set[int]:
+    """Every character of GB2312 (hanzi, punctuation, full-width forms), plus ASCII."""
+    chars = set(range(0x20, 0x7F))
+    for hi in range(0xA1, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.add(ord(bytes((hi, lo)).decode("gb2312")))
+            except UnicodeDecodeError:
+                pass
+    return chars
+
+
+def kai_subset(src: Path, dst: Path) -> None:
+    """LXGW WenKai cut to GB2312 (15.7 MB -> a few MB), renamed: a Modified Version may not keep
+    the Reserved Font Names "LXGW"/"霞鹜" (OFL 1.1, condition 3)."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features, options.name_IDs, options.name_languages = ["*"], ["*"], ["*"]
+    options.hinting, options.notdef_outline = False, True
+    font = TTFont(src, recalcTimestamp=False)
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=gb2312())
+    sub.subset(font)
+    names = font["name"]
+    for record in list(names.names):
+        if record.nameID in (1, 3, 4, 6, 16, 17, 21, 22):
+            names.removeNames(nameID=record.nameID)
+    for nid, value in ((1, KAI_NAME), (2, "Regular"), (3, f"{KAI_NAME} Regular (subset of LXGW WenKai 1.250)"),
+                       (4, f"{KAI_NAME} Regular"), (6, "JiugaiKai-Regular")):
+        names.setName(value, nid, 3, 1, 0x409)
+    font.save(dst, reorderTables=True)
+
+
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["kai"]:
+        kai_subset(KAI_SOURCE, HERE / "JiugaiKai-Regular.ttf")
+        print("templates/fonts/JiugaiKai-Regular.ttf")
+        raise SystemExit(0)
     import pylopdf_fonts_zh_cn
 
     source = Path(pylopdf_fonts_zh_cn.__file__).parent

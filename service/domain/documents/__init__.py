@@ -22,6 +22,7 @@ NAMES = {
     "notice": N_("public notice of the renovation plan (改造方案公示)"),
     "acceptance-certificate": N_("joint completion acceptance certificate (联合竣工验收证书)"),
     "handover-record": N_("archive transfer record (档案移交书)"),
+    "subsidy-statement": N_("subsidy determination (补助资金核定表)"),
 }
 STAGE_NAMES = {"declaration": N_("declaration (计划申报)"), "acceptance": N_("acceptance (项目验收)"), "handover": N_("handover (档案移交)")}
 
@@ -79,11 +80,12 @@ def blocking(kind: DocumentKind, report: Report) -> list[Finding]:
 
 def kinds() -> dict[str, DocumentKind]:
     """The registry of document kinds, by name."""
-    from service.domain.documents import certificate, handover, notice
+    from service.domain.documents import certificate, handover, notice, subsidy
 
     return {k.kind: k for k in (
         DocumentKind("notice", "declaration", "GS", "关于{community}综合改造提升方案的公示", blocks_notice, notice.context),
         DocumentKind("acceptance-certificate", "acceptance", "YS", "老旧小区综合改造提升项目联合竣工验收证书", blocks_all, certificate.context),
         DocumentKind("handover-record", "handover", "YJ", "老旧小区综合改造提升项目档案移交书", blocks_all, handover.context,
                      archival=True),
+        DocumentKind("subsidy-statement", "acceptance", "BZ", subsidy.TITLE, blocks_all, subsidy.context),
     )}

@@ -1,11 +1,11 @@
-"""《老旧小区综合改造提升项目联合竣工验收证书》 — from a passed acceptance."""
+"""《老旧小区综合改造提升项目联合竣工验收证书》 — from a passed acceptance, dated the acceptance day.
+
+The final accounts are audited after the joint acceptance (三（四）4), so from documents.md 1.1 they
+and the subsidy are the subsidy statement's (subsidy.py), never quoted on a page dated before them."""
 from __future__ import annotations
 
-from decimal import Decimal
-
-from service.domain import formats as fmt
 from service.domain import values as v
-from service.domain.documents.common import Issue, base, cited_plan, dated, day, issuing_body, money_with_capital, scale
+from service.domain.documents.common import Issue, base, cited_plan, dated, day, issuing_body, scale
 from service.domain.project import communities
 from service.domain.findings import Report
 from service.domain.pointer import resolve
@@ -51,30 +51,8 @@ def context(doc: dict, report: Report, ruleset: RuleSet, issue: Issue) -> dict:
                         for n, (_i, d) in enumerate(each(resolve(doc, "/implementation/delivered")), start=1)]
     ctx["opinion"] = v.text(doc, "/acceptance/opinion") or ""
     ctx["conclusion"] = f"验收结论：{CONCLUSIONS.get(v.text(doc, '/acceptance/conclusion'), '')}。"
-    total = v.money(doc, "/final_accounts/total_yuan") or Decimal(0)
-    elevator = v.money(doc, "/final_accounts/elevator_yuan") or Decimal(0)
-    water = v.money(doc, "/final_accounts/secondary_water_supply_yuan") or Decimal(0)
-    ctx["accounts_text"] = (f"竣工财务决算总额{money_with_capital(total)}，其中加装电梯{fmt.yuan(elevator)}、"
-                            f"二次供水{fmt.yuan(water)}；决算经审计，审计日期{day(doc, '/final_accounts/audited_on')}。")
-    ctx["subsidy_text"] = _subsidy(doc, report, ruleset)
     ctx["participants"] = [{"role": ROLE_LABELS.get(p.get("role"), ""), "organization": p.get("organization", ""),
                             "representative": p.get("representative", "")} for p in participants]
     ctx["unit"] = issuing_body(ruleset, doc, "district_office", on)
     ctx["date_text"] = day(doc, "/acceptance/date")
     return ctx
-
-
-def _subsidy(doc: dict, report: Report, ruleset: RuleSet) -> str:
-    s = report.computed.get("subsidy")
-    if not s:
-        return ""
-    years = [c.integer("built_year") or 0 for c in communities(doc)]
-    built = max(years, default=0)  # one project, one funding basis (PROJECT-ONE-FUNDING-BASIS)
-    if built > ruleset.data["eligibility"]["built_year_max"]:
-        return (f"本项目建成于{built}年，按“谁家孩子，谁家抱”的原则由原责任主体承担改造费用，"
-                f"市级、区级财政补助均为{fmt.yuan(Decimal('0'))}。")
-    per_m2 = Decimal(ruleset.data["funding"]["subsidy_cap_yuan_per_m2"])
-    return (f"市级补助资金基数{fmt.yuan(Decimal(s['base_yuan']))}（决算总额扣除加装电梯和二次供水），"
-            f"上限{fmt.yuan(Decimal(s['cap_yuan']))}（按{per_m2.normalize():f}元/平方米核定），"
-            f"核定补助资金{money_with_capital(Decimal(s['approved_yuan']))}，市、区按1:1承担："
-            f"市级{money_with_capital(Decimal(s['city_yuan']))}，区级{money_with_capital(Decimal(s['district_yuan']))}。")

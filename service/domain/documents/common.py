@@ -61,11 +61,12 @@ def project_name(doc: dict) -> str:
 
 def _scale(c: Community) -> str:
     area = c.number("floor_area_m2") or Decimal(0)
-    return f"{c.integer('buildings')}幢、{c.integer('households') or 0:,}套，建筑面积{fmt.area(area)}"
+    return f"{c.integer('buildings')}幢、{c.integer('households') or 0}套，建筑面积{fmt.area(area)}"
 
 
 def scale(doc: dict) -> str:
-    """32幢、1,650套，建筑面积98,500.50平方米 — for 1.1 each community's, then the total."""
+    """32幢、1650套，建筑面积98,500.50平方米 — for 1.1 each community's, then the total (counts are
+    written without thousands separators, as officials write them; money and areas keep them)."""
     listed = communities(doc)
     if not is_multi(doc):
         return _scale(listed[0]) if listed else ""
@@ -73,7 +74,7 @@ def scale(doc: dict) -> str:
     if len(listed) > 1:
         area = sum((c.number("floor_area_m2") or Decimal(0) for c in listed), Decimal(0))
         parts.append(f"合计{sum(c.integer('buildings') or 0 for c in listed)}幢、"
-                     f"{sum(c.integer('households') or 0 for c in listed):,}套，建筑面积{fmt.area(area)}")
+                     f"{sum(c.integer('households') or 0 for c in listed)}套，建筑面积{fmt.area(area)}")
     return "；".join(parts)
 
 

@@ -12,8 +12,9 @@ from service.domain.pointer import resolve
 from service.domain.rules.base import each
 from service.domain.ruleset import RuleSet
 
+# The notice goes up before the plan is approved: the city subsidy is applied for (拟申请), not granted.
 FUNDING_LABELS = {
-    "city_yuan": "市级补助资金", "district_yuan": "区级资金", "residents_yuan": "居民出资",
+    "city_yuan": "拟申请市级补助资金", "district_yuan": "区级资金", "residents_yuan": "居民出资",
     "maintenance_fund_yuan": "物业维修资金", "public_income_yuan": "小区公共收益",
     "donations_yuan": "个人或单位捐资", "responsible_entity_yuan": "原责任主体出资", "other_yuan": "其他",
 }

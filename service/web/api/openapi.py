@@ -60,7 +60,7 @@ def spec() -> dict:
             "/api/v1/packages/{package_id}/documents/{document}.{format}": {"get": _op(
                 "A generated document (DOCX or PDF)", {"200": {"content": {"application/pdf": {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}},
                                                         "409": _ERROR, **errors},
-                params=[PACKAGE_ID, _path_param("document", {"enum": ["notice", "acceptance-certificate", "handover-record"]}),
+                params=[PACKAGE_ID, _path_param("document", {"enum": ["notice", "acceptance-certificate", "handover-record", "subsidy-statement"]}),
                         _path_param("format", {"enum": ["docx", "pdf"]})], tags=("documents",))},
             "/api/v1/packages/{package_id}/approval": {"post": _op(
                 "Record the district's decision on an accepted declaration (clerks)", {"201": JSON_OK, "409": _ERROR, **errors},

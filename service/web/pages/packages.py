@@ -27,7 +27,8 @@ PER_PAGE = lists.PER_PAGE
 # The documents' names on a page, in one language (the reports' names carry the Chinese title alongside).
 DOCUMENT_NAMES = {"notice": N_("Public notice of the renovation plan"),
                   "acceptance-certificate": N_("Joint completion acceptance certificate"),
-                  "handover-record": N_("Archive transfer record")}
+                  "handover-record": N_("Archive transfer record"),
+                  "subsidy-statement": N_("Subsidy determination")}
 _MONEY = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
 
 

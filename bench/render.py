@@ -26,7 +26,6 @@ from service.documents import render, sign  # noqa: E402
 from service.domain.documents import document_number, kinds  # noqa: E402
 from service.domain.documents.common import Issue  # noqa: E402
 from service.domain.ruleset import choose  # noqa: E402
-from service.render import pdf as pdfmod  # noqa: E402
 from service.render.fonts import SERIF, chain  # noqa: E402
 from service.render.layouts import LAYOUTS  # noqa: E402
 from service.resources import templates  # noqa: E402

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from service.audit import append
 from service.db import models as m
@@ -15,7 +15,6 @@ from service.runtime import Runtime
 
 ROLES = ("street", "clerk", "archivist", "admin")
 TOKEN_PREFIX = "jg_"
-LOCK_AFTER, LOCK_MINUTES = 5, 15
 
 
 class AccountError(ValueError):
@@ -69,6 +68,15 @@ def add_user(rt: Runtime, name: str, role: str, street: str | None, password: st
         return Principal(user.id, name, role, street)
 
 
+def set_one_time(rt: Runtime, name: str, one_time: bool) -> None:
+    """Mark the user's password as one-time (to change at the next sign-in to the pages) or as the user's own."""
+    with rt.writing() as s:
+        user = s.scalar(select(m.User).where(m.User.name == name))
+        if user is None:
+            raise AccountError(f"no user {name}")
+        user.must_change_password = one_time
+
+
 def disable_user(rt: Runtime, name: str, actor: str = "cli") -> None:
     """Take a user's access away at once: sign-in and every token stop working."""
     with rt.writing() as s:
@@ -76,7 +84,9 @@ def disable_user(rt: Runtime, name: str, actor: str = "cli") -> None:
         if user is None:
             raise AccountError(f"no user {name}")
         user.disabled = True
-        append(s, actor, "user.disable", name, {})
+        from service.sessions import end_all  # sessions build on accounts
+
+        append(s, actor, "user.disable", name, {"sessions_ended": end_all(s, user.id, "disabled")})
 
 
 def create_token(rt: Runtime, name: str, actor: str = "cli") -> str:
@@ -128,26 +138,6 @@ def by_token(rt: Runtime, token: str) -> Principal | None:
     if revoked is not None or _aware(expires) <= now() or disabled:
         return None
     return Principal(user_id, name, role, street)
-
-
-def by_password(rt: Runtime, name: str, password: str) -> Principal | None:
-    """The user if the password is right; repeated failures lock the account for a while."""
-    with rt.writing() as s:
-        user = s.scalar(select(m.User).where(m.User.name == name))
-        if user is None or user.disabled or user.password_hash is None:
-            generate_password_hash(password)  # the same work either way: a timing says nothing
-            return None
-        if user.locked_until is not None and _aware(user.locked_until) > now():
-            return None
-        if not check_password_hash(user.password_hash, password):
-            user.failed_logins += 1
-            if user.failed_logins >= LOCK_AFTER:
-                user.locked_until = now() + timedelta(minutes=LOCK_MINUTES)
-                user.failed_logins = 0
-                append(s, name, "user.locked", name, {})
-            return None
-        user.failed_logins, user.locked_until = 0, None
-        return Principal(user.id, user.name, user.role, user.street)
 
 
 def principal(rt: Runtime, user_id: int) -> Principal | None:

@@ -26,6 +26,8 @@ class Settings:
     signing_key_password_file: str = ""
     trust_anchors: str = ""  # certificate files separated like PATH; empty: the trial CA, if any
     max_verify_bytes: int = 20 << 20  # an uploaded PDF to verify
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers are believed
+    timezone: str = "Asia/Shanghai"  # the zone of every time a person reads
     extra: dict = field(default_factory=dict)
 
     @property
@@ -53,6 +55,8 @@ class Settings:
             signing_key_password_file=environ.get("JIUGAI_SIGNING_KEY_PASSWORD_FILE", ""),
             trust_anchors=environ.get("JIUGAI_TRUST_ANCHORS", ""),
             max_verify_bytes=int(environ.get("JIUGAI_MAX_VERIFY_BYTES", cls.max_verify_bytes)),
+            trusted_proxies=_count(environ.get("JIUGAI_TRUSTED_PROXIES", "0"), "JIUGAI_TRUSTED_PROXIES"),
+            timezone=_zone(environ.get("JIUGAI_TIMEZONE", cls.timezone)),
         )
 
     def session_secret(self) -> str:
@@ -72,3 +76,19 @@ class Settings:
                     f.flush()
                     os.fsync(f.fileno())
         return path.read_text().strip()
+
+
+def _count(text: str, name: str) -> int:
+    if not text.strip().isdigit() or int(text) > 10:
+        raise ValueError(f"{name} must be the number of proxies in front of the service (0 to 10), not {text!r}")
+    return int(text)
+
+
+def _zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"JIUGAI_TIMEZONE names no time zone: {name!r} (such as Asia/Shanghai)") from None
+    return name

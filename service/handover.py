@@ -1,18 +1,22 @@
 """The district's decisions and the archive's side: plan approvals, bundles, receipts."""
 from __future__ import annotations
 
+import json
 import re
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, text
 
 from service.accounts import Principal, now
 from service.archive.bag import Bundle, build
 from service.archive.registry import codes_for
 from service.audit import append
 from service.db import models as m
+from service.domain import values as v
 from service.domain.archive import STAGE_ORDER
+from service.domain.findings import N_, Msg
 from service.runtime import Runtime
 from service.submissions import Forbidden, NotFound, Stored, get, load, report_of
 
@@ -121,32 +125,85 @@ def _issued(rt: Runtime, user: Principal, stage: str, package_id: int) -> dict:
     return found
 
 
+class ReceiptRefused(ValueError):
+    """A receipt that cannot be recorded as sent; `message` says why, in the user's language."""
+
+    def __init__(self, message: Msg):
+        super().__init__(message.msgid)
+        self.message = message
+
+
+class ReceiptConflict(Conflict):
+    """A different receipt without a reason: a correction must say why."""
+
+    def __init__(self, message: Msg):
+        super().__init__(message.msgid)
+        self.message = message
+
+
+def _handover_date(rt: Runtime, row: m.PackageRow) -> date | None:
+    doc = json.loads(rt.blobs.read(row.package_sha256))
+    return v.day(doc, "/handover/date") or v.day(doc, "/submitted_on")
+
+
 def receipt(rt: Runtime, user: Principal, code: str, body: dict) -> tuple[m.Receipt, bool]:
-    """Record that the archive received a project's handover; (receipt, created). Idempotent."""
+    """Record that the archive received a project's handover; (receipt, created).
+
+    The same receipt again changes nothing. A different one corrects the receipt only with a
+    reason; both stay (the newest counts) and the audit log records both."""
     if user.role != "archivist":
         raise Forbidden("only an archivist records a receipt")
-    receiver, date = body.get("receiver"), body.get("date")
+    receiver, day, reason = body.get("receiver"), body.get("date"), body.get("reason")
     if not isinstance(receiver, str) or not receiver.strip() or len(receiver) > 200:
         raise ValueError("'receiver' must name who received the files")
-    if not isinstance(date, str) or not _DATE.fullmatch(date):
-        raise ValueError("'date' must be a date written YYYY-MM-DD")
+    if reason is not None and (not isinstance(reason, str) or len(reason) > 2000):
+        raise ValueError("'reason' must be text of at most 2000 characters")
+    reason = reason.strip() if reason else None
+    zone = ZoneInfo(rt.settings.timezone)
+    today = datetime.now(zone).date()
+    try:
+        received = date.fromisoformat(day) if isinstance(day, str) and _DATE.fullmatch(day) else None
+    except ValueError:
+        received = None
+    if received is None:
+        raise ReceiptRefused(Msg(N_("{date} is not a date: write it YYYY-MM-DD, such as {today}"),
+                                 {"date": str(day)[:40], "today": today.isoformat()}))
     handover = current_packages(rt, code).get("handover")
     if handover is None:
         raise Conflict(f"project {code} has no accepted handover package to receive")
-    try:
-        with rt.writing() as s:
-            existing = s.scalar(select(m.Receipt).where(m.Receipt.project_code == code))
-            if existing is not None:
-                return existing, False
-            row = m.Receipt(project_code=code, receiver=receiver.strip(), received_on=date, handover_package_id=handover.id,
-                            recorded_by=user.id, recorded_at=now())
-            s.add(row)
-            s.flush()
-            append(s, user.name, "handover.receive", f"project/{code}", {"receiver": row.receiver, "date": date})
-        return row, True
-    except IntegrityError:  # recorded by a concurrent request: that one stands
-        with rt.reading() as s:
-            return s.scalar(select(m.Receipt).where(m.Receipt.project_code == code)), False
+    handed = _handover_date(rt, handover)
+    if handed is not None and received < handed:
+        raise ReceiptRefused(Msg(N_("the receipt's date {date} is before the handover's date {handover}: "
+                                    "the archive receives the files on or after the day they are handed over"),
+                                 {"date": day, "handover": handed.isoformat()}))
+    if received > today:
+        raise ReceiptRefused(Msg(N_("the receipt's date {date} is in the future: today is {today} ({zone})"),
+                                 {"date": day, "today": today.isoformat(), "zone": rt.settings.timezone}))
+    with rt.writing() as s:
+        if s.get_bind().dialect.name == "postgresql":  # one receipt decision per project at a time
+            s.execute(text("SELECT pg_advisory_xact_lock(7012, hashtext(:code))"), {"code": code})
+        existing = s.scalar(select(m.Receipt).where(m.Receipt.project_code == code).order_by(m.Receipt.id.desc()).limit(1))
+        if existing is not None and (existing.receiver, existing.received_on) == (receiver.strip(), day):
+            return existing, False
+        if existing is not None and not reason:
+            raise ReceiptConflict(Msg(N_("a receipt is recorded already (received by {receiver} on {date}): "
+                                         "to correct it, send the corrected receipt with the reason for the correction"),
+                                      {"receiver": existing.receiver, "date": existing.received_on}))
+        row = m.Receipt(project_code=code, receiver=receiver.strip(), received_on=day, handover_package_id=handover.id,
+                        recorded_by=user.id, recorded_at=now(), reason=reason if existing is not None else None)
+        s.add(row)
+        s.flush()
+        detail = {"receiver": row.receiver, "date": day}
+        if existing is not None:
+            detail.update(corrects=existing.id, was={"receiver": existing.receiver, "date": existing.received_on}, reason=reason)
+        append(s, user.name, "handover.receive.correct" if existing is not None else "handover.receive", f"project/{code}", detail)
+    return row, True
 
 
-__all__ = ["Conflict", "approve", "approve_declared", "bundle", "receipt", "current_packages", "Stored"]
+def receipts(rt: Runtime) -> dict[str, m.Receipt]:
+    """The current (newest) receipt of every project that has one."""
+    with rt.reading() as s:
+        return {r.project_code: r for r in s.scalars(select(m.Receipt).order_by(m.Receipt.id))}
+
+
+__all__ = ["Conflict", "ReceiptConflict", "ReceiptRefused", "approve", "approve_declared", "bundle", "receipt", "receipts", "current_packages", "Stored"]

@@ -29,8 +29,13 @@ class Runtime:
     _writers: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self):
-        self._readers = sessionmaker(self.engine, expire_on_commit=False)
-        self._writers = sessionmaker(writer(self.engine), expire_on_commit=False)
+        from service.audit import CHECKPOINT, chain_key
+
+        # Every session knows the audit key and where the chain's head is recorded (service/audit.py).
+        info = {"audit_key": chain_key(self.settings.session_secret()),
+                "audit_checkpoint": str(self.settings.data_dir / CHECKPOINT)}
+        self._readers = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self._writers = sessionmaker(writer(self.engine), expire_on_commit=False, info=info)
 
     @classmethod
     def open(cls, settings: Settings | None = None, migrate_db: bool = True) -> "Runtime":

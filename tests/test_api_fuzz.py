@@ -57,3 +57,38 @@ def test_the_openapi_document_is_3_1():
     client = _app().test_client()
     doc = client.get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.1") and "/api/v1/packages" in doc["paths"]
+
+
+PAGE_URLS = ("/", "/street", "/packages", "/packages/1", "/overview", "/archive", "/archive/XC-2020-007/four-property",
+             "/verify/GS-0000000000000000", "/jobs/1", "/signin", "/lang/en")
+PAGE_PARAMS = ("page", "plan_year", "street", "stage", "status", "project", "lang", "next")
+
+
+def _page_client(user: str):
+    import re
+
+    client = _app().test_client()
+    html = client.get("/signin").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+    assert client.post("/signin", data={"csrf": token, "name": user, "password": f"pw-{user}"}).status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("user", ["clerk", "chaohui", "archivist"])
+def test_no_query_makes_a_page_fail(user):
+    """The pages' query parameters, fuzzed: huge numbers, signs, text, nothing — never a 500."""
+    from hypothesis import given, strategies as st
+
+    client = _page_client(user)
+    values = st.one_of(st.text(max_size=30), st.integers(min_value=-10 ** 30, max_value=10 ** 30).map(str),
+                       st.sampled_from(["", "0", "-1", "1e400", "NaN", "２０２０", "9" * 25, "//evil.example", "\x00"]))
+
+    @given(url=st.sampled_from(PAGE_URLS), query=st.dictionaries(st.sampled_from(PAGE_PARAMS), values, max_size=4))
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    def run(url, query):
+        response = client.get(url, query_string=query)
+        assert response.status_code < 500, (url, query, response.status_code)
+        if response.status_code in (301, 302, 303):
+            assert not response.headers["Location"].startswith(("//", "http://evil", "https://evil")), (url, query)
+
+    run()

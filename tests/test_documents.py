@@ -115,7 +115,7 @@ def test_handover_record_lists_archival_codes_and_digests():
     body, footer = docx_text(record.data)
     assert "J001-2019-Y-待编" in body and "J001-2020-C-待编" in body and "J001-2021-Y-待编" in body
     assert "12fdfec72e76" in body  # the first 12 hex digits of doc-declaration.pdf's SHA-256
-    assert "档案移交书（草稿）" in body and "【草稿】档号待档案馆受理移交后编定" in body
+    assert "【草稿】档号待档案馆受理移交后编定" in body
     assert record.number.startswith("YJ-DRAFT-") and record.number in footer
 
 

@@ -24,7 +24,7 @@ from service.config import Settings
 from service.db import models as m
 from service.programme import dashboard
 from service.programme.dataset import STAGES, generated, zipped
-from service import demo
+from service import demo, sessions
 from service.runtime import Runtime
 from service_support import free_port, start_server
 
@@ -363,15 +363,10 @@ def test_every_list_answers_in_under_300_ms_of_server_time(district, rt):
     for name in ("t-clerk", "t-archivist", "t-chaohui"):
         with rt.reading() as s:
             user = s.scalar(select(m.User).where(m.User.name == name))
-        try:  # server-side sessions (branch websec) where they exist, else the signed cookie's user id
-            from service import sessions
-
-            key, _csrf = sessions.start(rt, user)
-        except ImportError:
-            key = None
+        key, _csrf = sessions.start(rt, user)
         with client.session_transaction() as session:
             session.clear()
-            session["sid" if key else "user_id"] = key or user.id
+            session["sid"] = key
         paths = ["/todo", "/packages", "/packages?q=区&sort=community&dir=asc&page=2", "/packages?status=accepted&stage=handover"]
         paths += ["/street"] if name == "t-chaohui" else ["/overview", "/overview?plan_year=2020", "/archive", "/archive?received=no"]
         for path in paths:
@@ -451,7 +446,6 @@ def test_print_and_files_named_by_title(district, browser, rt, tmp_path):
 
 
 def test_a_one_time_password_is_changed_before_anything_else(district, browser):
-    pytest.importorskip("service.sessions", reason="server-side sessions (branch websec) are not merged yet")
     base = district["base"]
     page = sign_in(browser, base, "t-once")
     assert page.url.endswith("/account/password") and "一次性密码" in page.inner_text("main")

@@ -155,7 +155,7 @@ def test_the_command_line_handover_record_is_a_reproducible_draft(capsys, tmp_pa
     code, out, err = run(capsys, "render", "handover-record", folder, "-o", str(tmp_path / "a.pdf"))
     assert code == 0 and "YJ-DRAFT-" in out and "待编" in err  # the note is in Chinese by default
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "a.pdf").pages)
-    assert "J001-2019-Y-待编" in text and "档案移交书（草稿）" in text
+    assert "J001-2019-Y-待编" in text and "【草稿】" in text
     assert run(capsys, "render", "handover-record", folder, "-o", str(tmp_path / "b.pdf"))[0] == 0
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
     code, out, err = run(capsys, "render", "notice", str(FIXTURES / "examples" / "declaration"), "-o", str(tmp_path / "n.pdf"))

@@ -84,8 +84,13 @@ def test_backup_restores_into_an_empty_data_directory(service, tmp_path):
     from service.config import Settings
 
     fresh = Settings(data_dir=tmp_path / "restored")
+    # The deployment's secret travels with its other secrets, not in the backup: restored beside it.
+    fresh.data_dir.mkdir()
+    (fresh.data_dir / "secret_key").write_text((rt.settings.data_dir / "secret_key").read_text())
     restored = run_cli(env_of(fresh), "restore", str(backup))
-    assert restored.returncode == 0, restored.stderr
+    assert restored.returncode == 0 and restored.stderr == "", restored.stderr
+    verified = run_cli(env_of(fresh), "audit", "verify")
+    assert verified.returncode == 0 and "chain intact; head matches" in verified.stdout
     assert "packages 2" in restored.stdout
     again = run_cli(env_of(fresh), "restore", str(backup))
     assert again.returncode == 1 and "not empty" in again.stderr

@@ -20,18 +20,25 @@ def _password() -> str | None:
 
 
 def user(args) -> int:
-    """Add or disable a user."""
-    from service.accounts import AccountError, add_user, disable_user
+    """Add or disable a user, change a password, end a user's sessions."""
+    from service.accounts import AccountError, add_user, disable_user, set_one_time
     from service.runtime import Runtime
+    from service.sessions import revoke, set_password
 
     rt = Runtime.open()
     try:
         if args.action == "add":
             add_user(rt, args.name, args.role, args.street, _password(), one_time=getattr(args, "one_time", False))
             print(f"user {args.name} ({args.role}{', ' + args.street if args.street else ''}) added")
+        elif args.action == "password":
+            set_password(rt, args.name, _password() or "")
+            set_one_time(rt, args.name, getattr(args, "one_time", False))  # --one-time: to change at the next sign-in
+            print(f"password of {args.name} changed; every session of {args.name} has ended")
+        elif args.action == "end-sessions":
+            print(f"{revoke(rt, args.name)} session(s) of {args.name} ended")
         else:
             disable_user(rt, args.name)
-            print(f"user {args.name} disabled")
+            print(f"user {args.name} disabled; every session of {args.name} has ended")
     except (AccountError, ValueError) as exc:
         fail(str(exc))
         return EXIT_INVALID
@@ -57,15 +64,52 @@ def token(args) -> int:
 
 
 def audit(args) -> int:
-    """Check that the audit log's chain of digests is intact."""
-    from service.audit import verify
+    """Check the audit log's keyed chain and its head against the checkpoint; or key an old chain."""
+    from pathlib import Path
+
+    from service import audit as log
     from service.runtime import Runtime
 
     rt = Runtime.open()
-    with rt.reading() as s:
-        count, broken = verify(s)
-    if broken is not None:
-        fail(f"the audit log is broken at entry {broken} (of {count} read): an entry was removed or altered")
+    checkpoint = rt.settings.data_dir / log.CHECKPOINT
+    if args.action == "migrate":
+        recorded = log.read_checkpoint(checkpoint)
+        try:
+            with rt.writing() as s:
+                before = log.head(s)
+                problem = recorded and log.against_head(s, before["count"], recorded)
+                if problem:  # migrating must not bless a log cut or rewritten since the head was recorded
+                    raise ValueError(problem)
+                count = log.migrate(s)
+                if count:
+                    log.append(s, "cli", "audit.migrate", "audit_log", {"entries": count, "plain_head": before["digest"]})
+        except ValueError as exc:
+            fail(str(exc))
+            return EXIT_INVALID
+        print(f"{count} audit entries keyed" if count else "the audit log is keyed already: nothing to migrate")
+        return EXIT_VALID
+    recorded = _head_of(Path(args.head)) if args.head else log.read_checkpoint(checkpoint)
+    if args.head and recorded is None:
+        fail(f"{args.head} does not exist")
         return EXIT_INVALID
-    print(f"{count} audit entries, chain intact")
+    with rt.reading() as s:
+        verdict = log.check(s, recorded)
+    if verdict.problem:
+        fail(verdict.problem)
+        return EXIT_INVALID
+    against = f"; head matches {args.head or checkpoint.name}" if recorded else "; no checkpoint recorded yet"
+    print(f"{verdict.count} audit entries, chain intact{against}")
     return EXIT_VALID
+
+
+def _head_of(path):
+    """A head recorded in a JSON file, or in a backup (its audit-head.json)."""
+    import json
+    import zipfile
+
+    from service.audit import read_checkpoint
+
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            return json.loads(z.read("audit-head.json")) if "audit-head.json" in z.namelist() else None
+    return read_checkpoint(path)

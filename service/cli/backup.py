@@ -7,8 +7,7 @@ from service.cli.common import EXIT_INVALID, EXIT_VALID, fail
 
 
 def backup(args) -> int:
-    """Write the backup atomically."""
-    from service.adapters.files import atomic_write
+    """Write the backup atomically, streaming (memory stays flat however large the stored files)."""
     from service.backup import backup as make
     from service.runtime import Runtime
 
@@ -19,8 +18,9 @@ def backup(args) -> int:
     from service.signing.keys import key_file
 
     runtime = Runtime.open()
-    atomic_write(out, make(runtime))
-    print(f"{out} written")
+    manifest = make(runtime, out)
+    print(f"{out} written: {sum(manifest['rows'].values())} rows, {manifest['blobs']} files, "
+          f"audit head {manifest['audit_head']['count']} entries")
     key = key_file(runtime.settings)
     if key is not None:  # the name of the file only: never its content
         print(f"the signing key ({key}) is not in the backup: keep it, and its passphrase, safe on their own")
@@ -37,9 +37,12 @@ def restore(args) -> int:
         fail(f"{source} does not exist")
         return EXIT_INVALID
     try:
-        counts = apply(Runtime.open(), source.read_bytes())
+        manifest = apply(Runtime.open(), source)
     except BackupError as exc:
         fail(str(exc))
         return EXIT_INVALID
-    print("restored: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print("restored: " + ", ".join(f"{k} {v}" for k, v in manifest["rows"].items()))
+    if manifest["audit"] != "intact":
+        fail(f"{manifest['audit']} — if this deployment's secret (JIUGAI_SECRET_KEY or the data directory's "
+             "secret_key) is not the one the backup was made under, restore that secret too")
     return EXIT_VALID

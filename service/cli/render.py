@@ -19,8 +19,6 @@ def run(args) -> int:
     import os
     from pathlib import Path
 
-    from service.config import Settings
-
     from service.adapters.files import atomic_write
     from service.adapters.reader import PackageError, open_package
     from service.config import Settings

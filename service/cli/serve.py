@@ -34,6 +34,9 @@ def run(args) -> int:
             self.cfg.set("workers", args.workers)
             self.cfg.set("threads", args.threads)
             self.cfg.set("timeout", 120)
+            # Forwarded headers are the app's business (JIUGAI_TRUSTED_PROXIES), not gunicorn's.
+            self.cfg.set("secure_scheme_headers", {})
+            self.cfg.set("forwarded_allow_ips", "")
             self.cfg.set("accesslog", "-" if args.access_log else None)
 
         def load(self):

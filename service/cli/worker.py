@@ -20,6 +20,10 @@ def run(args) -> int:
     if not settings.queue_url:
         fail("set JIUGAI_QUEUE_URL (e.g. redis://127.0.0.1:6379/0) to run a worker; without it jobs run in the web process's pool")
         return EXIT_INVALID
+    if not settings.secret_key and settings.database_url:
+        # Workers append to the audit log too: a key of their own would break the chain for verify.
+        fail(f"warning: JIUGAI_SECRET_KEY is not set, so this worker keys audit entries with "
+             f"{settings.data_dir / 'secret_key'}: it must be the web servers' secret (set the same JIUGAI_SECRET_KEY everywhere)")
     runtime = Runtime.open(settings)
     from service.signing.keys import SigningKeyError
 

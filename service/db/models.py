@@ -98,12 +98,37 @@ class Approval(Base):
 class Receipt(Base):
     __tablename__ = "receipts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    project_code: Mapped[str] = mapped_column(Text, unique=True)
+    # Not unique: an archivist corrects a receipt by recording a new one with a reason; the newest counts.
+    project_code: Mapped[str] = mapped_column(Text, index=True)
     receiver: Mapped[str] = mapped_column(Text)
     received_on: Mapped[str] = mapped_column(String(10))
     handover_package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"))
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)  # why this receipt corrects the one before it
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie carries a random key whose digest is this row's id."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the key in the cookie
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class SigninFailure(Base):
+    """Failed sign-ins of one account name from one address: they slow that source, nobody else."""
+
+    __tablename__ = "signin_failures"
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of (name, address)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    blocked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Blob(Base):

@@ -82,7 +82,7 @@ def projects(rt: Runtime, states: list[ProjectState] | None = None) -> list[dict
         decisions: dict[int, m.Approval] = {}
         for a in s.scalars(select(m.Approval).order_by(m.Approval.id)):
             decisions[a.package_id] = a  # the newest decision counts
-        receipts = {r.project_code: r for r in s.scalars(select(m.Receipt))}
+        receipts = {r.project_code: r for r in s.scalars(select(m.Receipt).order_by(m.Receipt.id))}  # the newest counts
         numbers: dict[int, set[str]] = {}
         for d in s.scalars(select(m.DocumentRow)):
             numbers.setdefault(d.package_id, set()).add(d.number)

@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 import functools
+import secrets
 
 from flask import current_app, g, request, session
 
-from service.accounts import Principal, by_token, principal
+from service import sessions
+from service.accounts import Principal, by_token
+from service.domain.findings import N_
+from service.i18n import gettext
 from service.runtime import Runtime
 from service.web.errors import ApiError
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+CSRF_REFUSED = N_("a request signed in through the browser must carry the page's CSRF token (X-CSRF-Token); "
+                  "scripts use a bearer token instead")
 
 
 def runtime() -> Runtime:
@@ -16,15 +24,29 @@ def runtime() -> Runtime:
 
 
 def current_user() -> Principal | None:
-    """The caller, from `Authorization: Bearer …` or the session cookie; None if anonymous."""
+    """The caller, from `Authorization: Bearer …` or the session cookie; None if anonymous.
+
+    The API takes a session cookie only with the session's CSRF token on a request that changes
+    something: a cross-site form can make the browser send the cookie, never the token."""
     if "user" not in g:
         header = request.headers.get("Authorization", "")
         user = None
-        if header.startswith("Bearer "):
-            user = by_token(runtime(), header[7:].strip())
-        elif "user_id" in session:
-            user = principal(runtime(), session["user_id"])
+        g.web_session = None
+        if header:
+            scheme, _, credentials = header.strip().partition(" ")
+            if scheme.lower() == "bearer":  # RFC 7235: the scheme is case-insensitive
+                user = by_token(runtime(), credentials.strip())
+        elif "sid" in session:
+            found = sessions.find(runtime(), session["sid"])
+            if found is not None:
+                g.web_session, user = found, found.user
         g.user = user
+        if g.web_session is not None and request.path.startswith("/api/") and request.method not in SAFE_METHODS:
+            sent = request.headers.get("X-CSRF-Token", "")
+            if not secrets.compare_digest(sent.encode(), g.web_session.csrf.encode()):
+                from service.web.i18n import language
+
+                raise ApiError(403, "csrf", gettext(CSRF_REFUSED, language()))
     return g.user
 
 

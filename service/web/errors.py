@@ -63,7 +63,11 @@ def register(app: Flask) -> None:
         if exc.response is not None:  # a redirect raised through abort()
             return exc.response
         code = (exc.name or "error").lower().replace(" ", "_")
-        return answer(exc.code or 500, code, exc.description or exc.name)
+        response = app.make_response(answer(exc.code or 500, code, exc.description or exc.name))
+        for name, value in exc.get_headers():  # e.g. a 405's Allow: the methods the URL does take
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -20,7 +20,9 @@ DRAFT_NOTE = "【草稿】档号待档案馆受理移交后编定，本稿不作
 
 def context(doc: dict, report: Report, ruleset: RuleSet, issue: Issue) -> dict:
     """Everything the transfer record says, as text."""
-    ctx = base(doc, issue, "老旧小区综合改造提升项目档案移交书" + ("（草稿）" if issue.draft else ""))
+    # A draft keeps the title (one line of 2号 holds 20 characters: a suffix would break it) and says
+    # what it is in its first paragraph (【草稿】) and its number (YJ-DRAFT-…).
+    ctx = base(doc, issue, "老旧小区综合改造提升项目档案移交书")
     documents = [d for _i, d in each(resolve(doc, "/handover/documents"))]
     listed = attachment_index(doc)
     codes = archival_codes(doc, issue.fonds, issue.archive)

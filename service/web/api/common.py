@@ -10,7 +10,7 @@ from service.adapters.reader import PackageError, PackageTooLarge
 from service.db import models as m
 from service.documents import Blocked
 from service.domain.findings import Msg, N_
-from service.handover import Conflict
+from service.handover import Conflict, ReceiptConflict, ReceiptRefused
 from service.signing.keys import SigningKeyError
 from service.i18n import render
 from service.render.fonts import MissingGlyph
@@ -38,6 +38,10 @@ def translated_errors() -> Iterator[None]:
         raise ApiError(409, "blocked", "a rule that blocks this document has failed for this package",
                        findings=[{"rule": f.rule, "path": f.path, "clause": f.clause, "message": render(f.message, lang)}
                                  for f in exc.findings]) from None
+    except ReceiptConflict as exc:
+        raise ApiError(409, "conflict", render(exc.message, lang)) from None
+    except ReceiptRefused as exc:
+        raise ApiError(400, "invalid_request", render(exc.message, lang)) from None
     except Conflict as exc:
         raise ApiError(409, "conflict", str(exc)) from None
     except SigningKeyError as exc:  # the message names the key's file, never its content

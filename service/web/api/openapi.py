@@ -28,6 +28,7 @@ ZIP_BODY = {"required": True, "content": {
 JSON_OK = {"content": {"application/json": {"schema": {"type": "object"}}}}
 PACKAGE_ID = _path_param("package_id", {"type": "integer", "minimum": 1})
 CODE = _path_param("code", {"type": "string", "pattern": "^[A-Z]{2}-[0-9]{4}-[0-9]{3}$"})
+JOB_ID = _path_param("job_id", {"type": "integer", "minimum": 1})
 LANG = {"name": "lang", "in": "query", "required": False, "schema": {"enum": ["zh", "en"]}}
 
 
@@ -77,8 +78,25 @@ def spec() -> dict:
                 "Record that the archive received the handover (idempotent)", {"200": JSON_OK, "201": JSON_OK, "409": _ERROR, **errors},
                 params=[CODE], body={"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["receiver", "date"], "properties": {
-                        "receiver": {"type": "string", "minLength": 1, "maxLength": 200}, "date": {"type": "string", "format": "date"}}}}}},
+                        "receiver": {"type": "string", "minLength": 1, "maxLength": 200}, "date": {"type": "string", "format": "date"},
+                        "reason": {"type": "string", "minLength": 1, "maxLength": 2000,
+                                   "description": "why this receipt corrects the one recorded before"}}}}}},
                 tags=("archive",))},
+            "/api/v1/jobs": {"post": _op(
+                "Ask for every document of a plan year, street or stage as one zip (clerks); the same request gives the same job",
+                {"200": JSON_OK, "202": JSON_OK, **errors},
+                body={"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "plan_year": {"type": "integer", "minimum": 1800, "maximum": 2200}, "street": {"type": "string", "maxLength": 80},
+                    "stage": {"enum": ["declaration", "acceptance", "handover"]}}}}}}, tags=("jobs",))},
+            "/api/v1/jobs/{job_id}": {"get": _op("A batch's progress and failures", {"200": JSON_OK, **errors},
+                                                 params=[JOB_ID], tags=("jobs",))},
+            "/api/v1/jobs/{job_id}/result.zip": {"get": _op(
+                "A finished batch's zip", {"200": {"content": {"application/zip": {}}}, "409": _ERROR, **errors},
+                params=[JOB_ID], tags=("jobs",))},
+            "/api/v1/ledger.xlsx": {"get": _op(
+                "The district ledger of every project (clerks, archivists, administrators)",
+                {"200": {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}, **errors},
+                tags=("programme",))},
             "/api/v1/verify/{key}": {"get": _op("Whether a document number or file SHA-256 was issued here",
                                                 {"200": JSON_OK, "404": _ERROR}, params=[_path_param("key", {"type": "string"})],
                                                 security=False, tags=("documents",))},
@@ -88,6 +106,7 @@ def spec() -> dict:
                 body={"required": True, "content": {"multipart/form-data": {"schema": {
                     "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}},
                 security=False, tags=("documents",))},
+            "/api/v1/openapi.json": {"get": _op("This document", {"200": JSON_OK}, security=False, tags=("service",))},
             "/api/v1/health": {"get": _op("The service is up", {"200": JSON_OK}, security=False, tags=("service",))},
         },
         "components": {

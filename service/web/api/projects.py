@@ -32,11 +32,12 @@ def bundle(code: str):
 
 @requires("archivist")
 def receipt(code: str):
-    """Record that the archive received the handover; the same request again changes nothing."""
+    """Record that the archive received the handover; the same request again changes nothing, a
+    different one with a reason corrects it."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_request", "send a JSON object: {\"receiver\": \"…\", \"date\": \"YYYY-MM-DD\"}")
     with translated_errors():
         row, created = handover.receipt(runtime(), current_user(), code, body)
     return jsonify({"project": row.project_code, "receiver": row.receiver, "date": row.received_on,
-                    "recorded_at": iso(row.recorded_at)}), 201 if created else 200
+                    "recorded_at": iso(row.recorded_at), "reason": row.reason}), 201 if created else 200

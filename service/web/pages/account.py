@@ -6,8 +6,9 @@ browser's new session."""
 from __future__ import annotations
 
 from flask import g, redirect, render_template, request, session, url_for
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from service.accounts import set_one_time
 from service.db import models as m
 from service.domain.findings import N_
 from service.web.auth import runtime
@@ -34,7 +35,7 @@ def must_change(user_id: int) -> bool:
 
 def password():
     """Change the password: the current one, the new one twice."""
-    from service import sessions  # server-side sessions (branch websec)
+    from service import sessions
 
     user = _require_user()
     forced = must_change(user.id)
@@ -52,8 +53,7 @@ def password():
             problem = "differ"
         else:
             sessions.set_password(runtime(), user.name, new, actor=user.name)  # ends every session of the user
-            with runtime().writing() as s:
-                s.execute(update(m.User).where(m.User.id == user.id).values(must_change_password=False))
+            set_one_time(runtime(), user.name, False)
             key, _csrf = sessions.start(runtime(), user)
             lang = session.get("lang")
             session.clear()

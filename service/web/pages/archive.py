@@ -8,7 +8,7 @@ from service import handover, lists
 from service.archive.bag import BagRefused
 from service.archive.report import to_json
 from service.db import models as m
-from service.domain.findings import N_
+from service.domain.findings import N_, Msg
 from service.i18n import gettext, render
 from service.submissions import NotFound
 from service.web.auth import runtime
@@ -24,7 +24,7 @@ def ready_projects() -> list[dict]:
         rows = s.scalars(select(m.PackageRow).where(m.PackageRow.status == "accepted",
                                                     m.PackageRow.stage.in_(("acceptance", "handover")))
                          .order_by(m.PackageRow.project_code, m.PackageRow.id.desc())).all()
-        receipts = {r.project_code: r for r in s.scalars(select(m.Receipt))}
+        receipts = {r.project_code: r for r in s.scalars(select(m.Receipt).order_by(m.Receipt.id))}  # the newest counts
     projects: dict[str, dict] = {}
     for row in rows:
         entry = projects.setdefault(row.project_code, {"code": row.project_code, "community": row.community,
@@ -71,16 +71,18 @@ PROPERTY_HEADINGS = {"authenticity": N_("Authenticity"), "integrity": N_("Integr
 
 
 def receipt(code: str):
-    """Record the receipt from the form; the first one recorded stands."""
+    """Record the receipt from the form, or correct it (with a reason); the newest one counts."""
     user = _require_user("archivist")
     check_csrf()
+    reason = request.form.get("reason", "").strip() or None
     try:
         _row, created = handover.receipt(runtime(), user, code, {"receiver": request.form.get("receiver", ""),
-                                                                 "date": request.form.get("date", "")})
-        message = N_("The receipt is recorded.") if created else N_("The receipt was recorded before.")
+                                                                 "date": request.form.get("date", ""), "reason": reason})
+        message = (N_("The receipt is corrected.") if reason else N_("The receipt is recorded.")) if created \
+            else N_("The receipt was recorded before.")
         flash(gettext(message, language()), "ok")
     except (ValueError, handover.Conflict) as exc:
-        flash(str(exc), "error")
+        flash(render(exc.message, language()) if isinstance(getattr(exc, "message", None), Msg) else str(exc), "error")
     return redirect(url_for("page.archive"))
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlparse
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, render_template, request, session, url_for
 
-from service.accounts import by_password
+from service import sessions
 from service.web.auth import current_user, runtime
 from service.web.errors import CSRF_EXPIRED
 from service.web.route import Route
@@ -16,6 +16,9 @@ HOME = {"street": "page.street", "clerk": "page.packages", "archivist": "page.ar
 
 def csrf_token() -> str:
     """The session's CSRF token (made on first use); every form posts it back."""
+    current_user()
+    if g.get("web_session") is not None:  # signed in: the token of the server-side session
+        return g.web_session.csrf
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(24)
     return session["csrf"]
@@ -24,7 +27,7 @@ def csrf_token() -> str:
 def check_csrf() -> None:
     """Refuse a page POST whose CSRF token (form field or X-CSRF-Token header) is not the session's."""
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token")
-    if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
+    if not sent or not secrets.compare_digest(sent.encode(), csrf_token().encode()):
         abort(400, description=CSRF_EXPIRED)
 
 
@@ -51,26 +54,33 @@ def home():
 
 
 def signin():
-    """Sign in with a user name and password; repeated failures lock the account for a while."""
+    """Sign in with a user name and password; repeated failures slow down their source."""
     error = None
     if request.method == "POST":
         check_csrf()
-        user = by_password(runtime(), request.form.get("name", ""), request.form.get("password", ""))
+        user = sessions.sign_in(runtime(), request.form.get("name", ""), request.form.get("password", ""),
+                                request.remote_addr or "")
         if user is None:
             error = True
         else:
+            if "sid" in session:  # signing in again replaces the session this browser had
+                sessions.end(runtime(), session["sid"], "replaced")
+            key, _csrf = sessions.start(runtime(), user)
             lang = session.get("lang")
             session.clear()  # a new session on sign-in: nothing of the anonymous one carries over
             if lang:
                 session["lang"] = lang
-            session["user_id"] = user.id
+            session["sid"] = key
             return redirect(_safe_next(request.args.get("next")) or url_for(HOME[user.role]))
     return render_template("signin.html", error=error), 401 if error else 200
 
 
 def signout():
     """Sign out (a POST with the CSRF token)."""
-    check_csrf()
+    if current_user() is not None:  # an ended session has nothing left to sign out of
+        check_csrf()
+    if "sid" in session:  # the server forgets the session: a copy of the cookie stops working too
+        sessions.end(runtime(), session["sid"])
     lang = session.get("lang")
     session.clear()
     if lang:

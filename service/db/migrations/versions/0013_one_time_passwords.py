@@ -1,13 +1,13 @@
 """one-time passwords: a user whose password someone else set must change it at first sign-in
 
 Revision ID: 0013
-Revises: 0006
+Revises: 0007
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from service.clock import shown
 from service.db import models as m
-from service_support import database, example, service  # noqa: F401
+from service_support import database, example, service, submit_example_project  # noqa: F401
 from test_sessions import signed_in_client
 
 RECEIPT = "/api/v1/projects/XC-2020-007/receipt"
@@ -20,8 +20,7 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def handed_over(service):
     rt, api = service
-    for stage in ("declaration", "acceptance", "handover"):
-        assert api.submit("chaohui", example(stage)).json["status"] == "accepted"
+    submit_example_project(api)
     return rt, api
 
 

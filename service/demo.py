@@ -70,7 +70,7 @@ def seed(rt: Runtime) -> list[str]:
         if name in existing:
             continue
         password = secrets.token_urlsafe(9)
-        principal = add_user(rt, name, role, street, password, actor="demo")
+        principal = add_user(rt, name, role, street, password, actor="demo", one_time=True)
         lines.append(f"  {name:10} {role:10} {street or '':6} password {password}   token {create_token(rt, name, actor='demo')}")
         existing.add(principal.name)
     if not has_packages:

@@ -105,7 +105,7 @@ def test_a_street_office_uploads_reads_its_findings_and_prints_its_notice(server
     assert saved.read_bytes().startswith(b"%PDF") and "公示" in saved.name
     shot(page, "package-accepted")
     page.goto(f"{base}/street")
-    assert page.locator("tbody tr").count() == 2
+    assert page.locator("table.cards", has_text="收到时间").locator("tbody tr").count() == 2
     page.context.close()
 
 
@@ -113,7 +113,7 @@ def test_a_clerk_filters_and_downloads(server, browser, tmp_path):
     base, tokens, _data = server
     api_submit(base, tokens["chaoming"], FIXTURES / "declaration" / "huilongmiaoqian-valid")
     page = sign_in(browser, base, "clerk")
-    page.get_by_label("街道").fill("朝晖街道")
+    page.get_by_label("街道").select_option("朝晖街道")
     page.get_by_label("状态").select_option("accepted")
     page.get_by_role("button", name="筛选").click()
     rows = page.locator("tbody tr")
@@ -127,7 +127,7 @@ def test_a_clerk_filters_and_downloads(server, browser, tmp_path):
     download.value.save_as(saved)
     assert saved.read_bytes()[:2] == b"PK"
     page.goto(f"{base}/overview")
-    assert "朝晖街道" in page.inner_text("table") and "潮鸣街道" in page.inner_text("table")
+    assert "朝晖街道" in page.inner_text("#streets-table") and "潮鸣街道" in page.inner_text("#streets-table")
     assert page.locator("figure svg").count() == 3 and page.locator("figure svg").first.is_visible()
     shot(page, "clerk-overview")
     page.context.close()
@@ -135,6 +135,15 @@ def test_a_clerk_filters_and_downloads(server, browser, tmp_path):
 
 def test_an_archivist_records_a_receipt(server, browser):
     base, tokens, _data = server
+    # The district's 计划确定 comes between the declaration and the acceptance (PROJECT-APPROVED).
+    req = urllib.request.Request(f"{base}/api/v1/packages?stage=declaration&status=accepted&project=XC-2020-007",
+                                 headers={"Authorization": f"Bearer {tokens['clerk']}"})
+    declaration = json.load(urllib.request.urlopen(req))["items"][0]
+    req = urllib.request.Request(f"{base}/api/v1/packages/{declaration['id']}/approval", method="POST",
+                                 data=json.dumps({"approved": True, "approved_budget_yuan": json.loads(
+                                     (FIXTURES / "examples" / "declaration" / "package.json").read_text())["plan"]["total_budget_yuan"]}).encode(),
+                                 headers={"Authorization": f"Bearer {tokens['clerk']}", "Content-Type": "application/json"})
+    urllib.request.urlopen(req).close()
     for stage in ("acceptance", "handover"):
         assert api_submit(base, tokens["chaohui"], FIXTURES / "examples" / stage)["status"] == "accepted"
     page = sign_in(browser, base, "archivist")

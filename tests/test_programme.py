@@ -193,7 +193,8 @@ def test_a_plan_year_batch_in_the_local_pool(programme_2019):
     assert state["done"] == state["total"] == 48 and state["failures"] == []
     names = zipfile.ZipFile(io.BytesIO(jobs.result(rt, job.id))).namelist()
     assert len(names) == 48
-    assert all(re.match(r"2019/[^/]+街道/XC-2019-\d{3}-[^/]+/(notice|acceptance-certificate|subsidy-statement|handover-record)\.(pdf|docx)$", n) for n in names)
+    assert all(re.match(r"2019/[^/]+街道/(XC-2019-\d{3})-[^/]+/\1-[^/]*[\u4e00-\u9fff][^/]*\.(pdf|docx)$", n) for n in names), names[:3]
+    assert sum("公示" in n for n in names) == 12 and sum("移交" in n for n in names) == 12  # named by their titles
     assert issued(rt) == (48, 48)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from service.archive.fourprops import FourPropertyReport
 from service.domain.findings import N_
-from service.signing.pades import shown_time
+from service.signing.pades import BEIJING
 from service.signing.verify import FileCheck, check
 
 
@@ -30,7 +30,8 @@ def check_issued_pdf(report: FourPropertyReport, item: str, issued: bytes, reren
                N_("its unsigned part re-renders from its package to the same bytes ({digest})") if same
                else N_("its unsigned part differs from a re-render of its package ({digest})"), digest=digest[:16])
     for sig in signatures.signatures:
-        when = shown_time(sig.signing_time) if sig.signing_time else "—"
+        # In the report's words either language reads: Beijing time with its offset written out.
+        when = f"{sig.signing_time.astimezone(BEIJING):%Y-%m-%d %H:%M:%S} (UTC+08:00)" if sig.signing_time else "—"
         report.add("authenticity", item, sig.intact,
                    N_("the signature of {signer} ({time}) is intact") if sig.intact
                    else N_("the signature of {signer} is broken: the signed bytes were changed"), signer=sig.signer, time=when)

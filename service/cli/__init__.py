@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("name")
     user.add_argument("--role", choices=("street", "clerk", "archivist", "admin"))
     user.add_argument("--street")
+    user.add_argument("--one-time", action="store_true", help="the password is one-time: the user must change it at first sign-in to the pages")
     token = command("token", "create or revoke an API token")
     token.add_argument("action", choices=("create", "revoke"))
     token.add_argument("name", help="the user (create), or the token or its first 10 characters (revoke)")

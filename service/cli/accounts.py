@@ -21,17 +21,18 @@ def _password() -> str | None:
 
 def user(args) -> int:
     """Add or disable a user, change a password, end a user's sessions."""
-    from service.security.accounts import AccountError, add_user, disable_user
+    from service.security.accounts import AccountError, add_user, disable_user, set_one_time
     from service.runtime import Runtime
     from service.security.sessions import revoke, set_password
 
     rt = Runtime.open()
     try:
         if args.action == "add":
-            add_user(rt, args.name, args.role, args.street, _password())
+            add_user(rt, args.name, args.role, args.street, _password(), one_time=getattr(args, "one_time", False))
             print(f"user {args.name} ({args.role}{', ' + args.street if args.street else ''}) added")
         elif args.action == "password":
             set_password(rt, args.name, _password() or "")
+            set_one_time(rt, args.name, getattr(args, "one_time", False))  # --one-time: to change at the next sign-in
             print(f"password of {args.name} changed; every session of {args.name} has ended")
         elif args.action == "end-sessions":
             print(f"{revoke(rt, args.name)} session(s) of {args.name} ended")

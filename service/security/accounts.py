@@ -46,8 +46,10 @@ def iso(value: datetime) -> str:
     return _aware(value).astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def add_user(rt: Runtime, name: str, role: str, street: str | None, password: str | None, actor: str = "cli") -> Principal:
-    """Create a user; a street user must name its street, other roles must not."""
+def add_user(rt: Runtime, name: str, role: str, street: str | None, password: str | None, actor: str = "cli",
+             one_time: bool = False) -> Principal:
+    """Create a user; a street user must name its street, other roles must not. A one-time password
+    must be changed at the user's first sign-in to the pages."""
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
     if (role == "street") != bool(street):
@@ -58,11 +60,21 @@ def add_user(rt: Runtime, name: str, role: str, street: str | None, password: st
         if s.scalar(select(m.User).where(m.User.name == name)):
             raise AccountError(f"the user {name} exists already")
         user = m.User(name=name, role=role, street=street, disabled=False, failed_logins=0, created_at=now(),
-                      password_hash=generate_password_hash(password) if password else None)
+                      password_hash=generate_password_hash(password) if password else None,
+                      must_change_password=bool(one_time and password))
         s.add(user)
         s.flush()
         append(s, actor, "user.add", name, {"role": role, "street": street})
         return Principal(user.id, name, role, street)
+
+
+def set_one_time(rt: Runtime, name: str, one_time: bool) -> None:
+    """Mark the user's password as one-time (to change at the next sign-in to the pages) or as the user's own."""
+    with rt.writing() as s:
+        user = s.scalar(select(m.User).where(m.User.name == name))
+        if user is None:
+            raise AccountError(f"no user {name}")
+        user.must_change_password = one_time
 
 
 def disable_user(rt: Runtime, name: str, actor: str = "cli") -> None:

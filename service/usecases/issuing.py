@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from service.security.accounts import Principal, iso, now
@@ -100,6 +100,12 @@ def verify(rt: Runtime, number_or_sha256: str) -> dict | None:
             return None
         formats = list(s.scalars(select(m.DocumentRow).where(m.DocumentRow.number == hit.number).order_by(m.DocumentRow.format)))
         package = s.get(m.PackageRow, hit.package_id)
+        # Current: issued from the version of the project's stage the service counts (the newest
+        # accepted); otherwise a newer version superseded it (or it never counted).
+        carriers = {d.package_id for d in formats}  # a package sent again unchanged carries the same number
+        newest = s.scalar(select(func.max(m.PackageRow.id)).where(
+            m.PackageRow.project_code == package.project_code, m.PackageRow.stage == package.stage,
+            m.PackageRow.status == "accepted"))
     return {
         "document_number": hit.number,
         "kind": hit.kind,
@@ -109,6 +115,7 @@ def verify(rt: Runtime, number_or_sha256: str) -> dict | None:
         "issued_at": iso(min(d.issued_at for d in formats)),
         "files": [{"format": d.format, "sha256": d.sha256, "signed": d.unsigned_sha256 is not None,
                    **({"unsigned_sha256": d.unsigned_sha256} if d.unsigned_sha256 else {})} for d in formats],
+        "current": newest in carriers,
     }
 
 

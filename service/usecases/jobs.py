@@ -22,7 +22,7 @@ from service.config import Settings
 from service.db import models as m
 from service.usecases.documents import Blocked
 from service.domain.documents import kinds
-from service.domain.names import UniqueNames
+from service.domain.names import UniqueNames, safe_name
 from service.runtime import Runtime
 
 TASK_SIZE = 12  # documents per task: small enough to spread over workers, large enough to be cheap
@@ -261,7 +261,9 @@ def assemble(rt: Runtime, job_id: int) -> None:
                 year = str(pkg.plan_year)
                 street = names.name(year, pkg.street)
                 project = names.name(f"{year}/{street}", f"{pkg.project_code}-{pkg.community}")
-                info = zipfile.ZipInfo(f"{year}/{street}/{project}/{doc.kind}.{doc.format}", (1980, 1, 1, 0, 0, 0))
+                # Named by the document's title, as a clerk files it (the title is made safe like every name here).
+                title = safe_name(f"{pkg.project_code}-{doc.title}", doc.kind)
+                info = zipfile.ZipInfo(f"{year}/{street}/{project}/{title}.{doc.format}", (1980, 1, 1, 0, 0, 0))
                 z.writestr(info, rt.blobs.read(doc.sha256))
                 produced += 1
         failures = [f for t in tasks for f in t.failures]

@@ -39,6 +39,9 @@ COMPUTED = {
     "subsidy": N_("city subsidy (yuan)"), "base_yuan": N_("base"), "cap_yuan": N_("cap at 400 yuan/m²"),
     "approved_yuan": N_("approved"), "city_yuan": N_("city"), "district_yuan": N_("district"),
 }
+# Format 1.1 computes per vote: a list of figures, one row per community's vote.
+COMPUTED.update({"votes": N_("the owners' votes"), "community": N_("community (vote)"), "voted_on": N_("voted on"),
+                 "law": N_("law applied")})
 
 
 def computed_label(key: str, gettext) -> str:

@@ -32,5 +32,8 @@ def register(app: Flask) -> None:
     """Add every route of the table (and the pages') to the app."""
     from service.web.pages import PAGES
 
+    from service.web.pages import helpers
+
     for route in ROUTES + PAGES:
         app.add_url_rule(route.rule, route.endpoint, route.view, methods=list(route.methods))
+    helpers.register(app)

@@ -1,15 +1,16 @@
 """Packages: submit, list, show, attached files, and the district's decision on a declaration."""
 from __future__ import annotations
 
-from service.security.accounts import iso
+import io
 
 from flask import jsonify, request, send_file
-import io
 
 from service.usecases import handover
 
 from service.usecases import submissions
+from service.security.accounts import iso
 from service.domain.names import safe_name
+from service.domain.rules.base import attachment_index
 from service.web.api.common import package_summary, report_json, translated_errors
 from service.web.auth import current_user, requires, runtime
 from service.web.errors import ApiError
@@ -73,8 +74,24 @@ def attached_file(package_id: int, attachment_id: str):
         raise ApiError(404, "not_found", f"the package has no attachment {attachment_id!r}")
     suffix = "." + hit.path.rsplit(".", 1)[-1].lower() if "." in hit.path else ""
     data = runtime().blobs.read(hit.sha256)
+    title = attachment_titles(runtime().blobs.read(stored.row.package_sha256)).get(attachment_id)
+    # Named by its title where the package gives one (titles are the street's text: made safe).
+    name = (safe_name(f"{stored.row.project_code}-{title}", "attachment") + suffix if title
+            else safe_name(hit.path.rsplit("/", 1)[-1], "attachment"))
     return send_file(io.BytesIO(data), mimetype=MEDIA.get(suffix, "application/octet-stream"), as_attachment=True,
-                     download_name=safe_name(hit.path.rsplit("/", 1)[-1], "attachment"), etag=hit.sha256)
+                     download_name=name, etag=hit.sha256)
+
+
+def attachment_titles(raw: bytes) -> dict[str, str]:
+    """The attachments' titles by id, as the package lists them (a clerk knows a file by its title)."""
+    import json
+
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return {}
+    return {ident: entry["title"].strip() for ident, (_i, entry) in attachment_index(doc).items()
+            if isinstance(entry.get("title"), str) and entry["title"].strip()}
 
 
 @requires("clerk")

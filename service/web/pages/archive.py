@@ -5,6 +5,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from service.usecases import handover
+
+from service.usecases import lists
 from service.archive.bag import BagRefused
 from service.archive.report import to_json
 from service.db import models as m
@@ -35,9 +37,20 @@ def ready_projects() -> list[dict]:
 
 
 def index():
-    """The projects ready for the archive."""
+    """The projects ready for the archive: searched, by street, received or not, paged with totals."""
     _require_user("archivist", "clerk")
-    return render_template("archive.html", projects=ready_projects())
+    projects = ready_projects()
+    streets = sorted({p["street"] for p in projects})
+    filters = {k: request.args.get(k, "").strip()[:200] for k in ("q", "street", "received")}
+    q = filters["q"].casefold()
+    chosen = [p for p in projects if (not q or q in p["code"].casefold() or q in p["community"].casefold())
+              and (not filters["street"] or p["street"] == filters["street"])
+              and (filters["received"] not in ("yes", "no") or bool(p["receipt"]) == (filters["received"] == "yes"))]
+    asked = request.args.get("page", "")
+    page, pages = lists.paging(len(chosen), int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 9 else 1)
+    shown = chosen[(page - 1) * lists.PER_PAGE: page * lists.PER_PAGE]
+    return render_template("archive.html", projects=shown, filters=filters, streets=streets,
+                           listing=lists.Page(shown, len(chosen), page, pages))
 
 
 def four_property(code: str):
@@ -51,7 +64,12 @@ def four_property(code: str):
         reasons = [render(r, language()) for r in exc.reasons]
     except NotFound:
         abort(404)
-    return render_template("fourprops.html", code=code, report=report, reasons=reasons)
+    return render_template("fourprops.html", code=code, report=report, reasons=reasons, headings=PROPERTY_HEADINGS)
+
+
+# The four properties' headings in the page's language (the report's own names are Chinese).
+PROPERTY_HEADINGS = {"authenticity": N_("Authenticity"), "integrity": N_("Integrity"), "usability": N_("Usability"),
+                     "security": N_("Security")}
 
 
 def receipt(code: str):
@@ -70,7 +88,19 @@ def receipt(code: str):
     return redirect(url_for("page.archive"))
 
 
+def transfer_list(code: str):
+    """移交清单: the project's documents the archive numbered, to print and sign at the handover."""
+    _require_user("archivist", "clerk")
+    project = next((p for p in ready_projects() if p["code"] == code), None)
+    if project is None:
+        abort(404)
+    with runtime().reading() as s:
+        codes = list(s.scalars(select(m.ArchivalCode).where(m.ArchivalCode.project_code == code).order_by(m.ArchivalCode.code)))
+    return render_template("transfer_list.html", project=project, codes=codes)
+
+
 ROUTES = (
+    Route("/archive/<code>/transfer-list", ("GET",), transfer_list, "page.transfer_list"),
     Route("/archive", ("GET",), index, "page.archive"),
     Route("/archive/<code>/four-property", ("GET",), four_property, "page.fourprops"),
     Route("/archive/<code>/receipt", ("POST",), receipt, "page.receipt"),

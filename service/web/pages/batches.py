@@ -4,10 +4,18 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from service.usecases import jobs
+from service.domain.findings import N_
+from service.i18n import gettext
+from service.web.i18n import language
 from service.web.auth import runtime
 from service.web.pages.common import check_csrf
 from service.web.pages.packages import _require_user
 from service.web.route import Route
+
+
+BATCH_REFUSED = N_("A batch needs a plan year of four digits; the street and the stage, if chosen, must be ones the service knows.")
+# How the page names a job's parameters and their values.
+PARAM_NAMES = {"plan_year": N_("Plan year"), "street": N_("Street"), "stage": N_("Stage")}
 
 
 def start():
@@ -16,8 +24,8 @@ def start():
     check_csrf()
     try:
         job, _created = jobs.request(runtime(), user, {k: request.form.get(k) for k in ("plan_year", "street", "stage")})
-    except ValueError as exc:
-        flash(str(exc), "error")
+    except ValueError:
+        flash(gettext(BATCH_REFUSED, language()), "error")
         return redirect(url_for("page.overview"))
     return redirect(url_for("page.job", job_id=job.id))
 
@@ -28,7 +36,7 @@ def show(job_id: int):
     found = jobs.progress(runtime(), job_id)
     if found is None:
         abort(404)
-    return render_template("job.html", job=found)
+    return render_template("job.html", job=found, param_names=PARAM_NAMES)
 
 
 ROUTES = (

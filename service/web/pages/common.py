@@ -8,6 +8,7 @@ from flask import abort, g, redirect, render_template, request, session, url_for
 
 from service.security import sessions
 from service.web.auth import current_user, runtime
+from service.web.errors import CSRF_EXPIRED
 from service.web.route import Route
 
 HOME = {"street": "page.street", "clerk": "page.packages", "archivist": "page.archive", "admin": "page.packages"}
@@ -27,7 +28,7 @@ def check_csrf() -> None:
     """Refuse a page POST whose CSRF token (form field or X-CSRF-Token header) is not the session's."""
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token")
     if not sent or not secrets.compare_digest(sent.encode(), csrf_token().encode()):
-        abort(400, description="the form has expired or did not come from this site: reload the page and try again")
+        abort(400, description=CSRF_EXPIRED)
 
 
 def signed_in(*roles: str):

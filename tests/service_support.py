@@ -32,11 +32,10 @@ def postgres_up() -> bool:
     return listening(5432)
 
 
-@pytest.fixture(params=["sqlite", "postgres", "postgres-blobs-in-db"])
-def database(request, tmp_path):
+def database_settings(kind: str, tmp_path):
     """Settings for a fresh database: SQLite in a temp data dir, or a new PostgreSQL schema (with the
     files in the database too, as several machines would share them)."""
-    if request.param == "sqlite":
+    if kind == "sqlite":
         yield Settings(data_dir=tmp_path / "data")
         return
     if not postgres_up():
@@ -49,11 +48,24 @@ def database(request, tmp_path):
         c.execute(text(f"CREATE SCHEMA {schema}"))
     try:
         yield Settings(data_dir=tmp_path / "data", database_url=PG_URL, database_schema=schema,
-                       blob_store="database" if request.param.endswith("blobs-in-db") else "local")
+                       blob_store="database" if kind.endswith("blobs-in-db") else "local")
     finally:
         with admin.begin() as c:
             c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres", "postgres-blobs-in-db"])
+def database(request, tmp_path):
+    """A fresh database of each kind: SQLite, PostgreSQL, and PostgreSQL holding the files too."""
+    yield from database_settings(request.param, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgres"], name="database")
+def database_not_files(request, tmp_path):
+    """For tests where where the files live cannot matter (sessions, the audit chain, the rules
+    across projects): SQLite and PostgreSQL. Import it instead of `database`."""
+    yield from database_settings(request.param, tmp_path)
 
 
 @pytest.fixture
@@ -74,11 +86,30 @@ USERS = {
 }
 
 
+_HASHES: dict[str, str] = {}
+
+
+def password_hash(password: str) -> str:
+    """The scrypt hash of a test password, made once per test run: hashing takes about 0.2 s on
+    purpose, and hundreds of tests make the same five users."""
+    if password not in _HASHES:
+        from werkzeug.security import generate_password_hash
+
+        _HASHES[password] = generate_password_hash(password)
+    return _HASHES[password]
+
+
 def make_users(rt: Runtime) -> dict[str, str]:
     """One user per role (two streets) with a password 'pw-<name>'; returns their tokens."""
+    from sqlalchemy import update
+
+    from service.db import models as m
+
     tokens = {}
     for name, (role, street) in USERS.items():
-        add_user(rt, name, role, street, f"pw-{name}")
+        add_user(rt, name, role, street, None)
+        with rt.writing() as s:  # the same hash add_user would store, computed once
+            s.execute(update(m.User).where(m.User.name == name).values(password_hash=password_hash(f"pw-{name}")))
         tokens[name] = create_token(rt, name)
     return tokens
 

@@ -21,7 +21,7 @@ from service.domain.package import Package
 from service.domain.rules.consistency import project_consistent
 from service.usecases.handover import current_packages
 from service.usecases.submissions import submit
-from service_support import database, example, modified, service  # noqa: F401  (pytest fixtures)
+from service_support import database_not_files, example, modified, service  # noqa: F401  (pytest fixtures)
 
 CODE = "XC-2020-007"  # the spec's example project, 朝晖街道's 朝晖一区
 CHAOMING = {"street": "潮鸣街道", "unit": "下城区人民政府潮鸣街道办事处", "contact": "陈立", "phone": "0571-87654321"}

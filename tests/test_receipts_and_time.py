@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from service.clock import shown
 from service.db import models as m
-from service_support import database, example, service, submit_example_project  # noqa: F401
+from service_support import database_not_files, example, service, submit_example_project  # noqa: F401
 from test_sessions import signed_in_client
 
 RECEIPT = "/api/v1/projects/XC-2020-007/receipt"

@@ -10,6 +10,7 @@ from service.domain.calendar import OfficialCalendar
 from service.domain.filetypes import FileInfo, inspect
 from service.domain.findings import ERROR, Finding, Msg, N_, Report
 from service.domain.package import Package
+from service.domain.project import memoised
 from service.domain.rules import RULES, Context, History
 from service.domain.rules import consent
 from service.domain.rules.across import OWNER
@@ -52,15 +53,16 @@ class Checker:
             return Report(stage, package.project_code, ruleset.id, taken, {})
         findings += self.schema.findings(doc, stage)
         findings += duplicate_names(doc)
-        for rule in _rules_for(stage):
-            severity = rule.offline_severity if history is None and rule.offline_severity else rule.severity
-            clause = ruleset.clause(rule.id)
-            for raw in rule.check(ctx):
-                # A rule may give a finding its own severity (CONSENT-TOTALS: error or warning).
-                path, msgid, params = raw[:3]
-                findings.append(Finding(rule.id, raw[3] if len(raw) > 3 else severity, path, Msg(msgid, params), clause))
-        consent.finish(ctx.computed)
-        law = consent.laws_applied(doc, ruleset) if stage == "declaration" else None
+        with memoised():
+            for rule in _rules_for(stage):
+                severity = rule.offline_severity if history is None and rule.offline_severity else rule.severity
+                clause = ruleset.clause(rule.id)
+                for raw in rule.check(ctx):
+                    # A rule may give a finding its own severity (CONSENT-TOTALS: error or warning).
+                    path, msgid, params = raw[:3]
+                    findings.append(Finding(rule.id, raw[3] if len(raw) > 3 else severity, path, Msg(msgid, params), clause))
+            consent.finish(ctx.computed)
+            law = consent.laws_applied(doc, ruleset) if stage == "declaration" else None
         return Report(stage, package.project_code, ruleset.id, findings, ctx.computed, law)
 
     def owner_findings(self, ctx: Context) -> list[Finding]:

@@ -8,6 +8,8 @@ through these views, so a finding's pointer always names the field as the packag
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -85,8 +87,45 @@ class Vote:
         return v.number(self.data, join(*parts))
 
 
+# Within one check every rule asks for the same views of the same (unchanging) document: build them
+# once. The memo lives only while `memoised()` is active, per thread and task, so a document changed
+# between two checks is always seen afresh.
+_MEMO: ContextVar[dict | None] = ContextVar("jiugai_project_views", default=None)
+
+
+@contextmanager
+def memoised():
+    """Build each view of a document at most once inside this block (the check's rules)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _remembered(kind: str, doc: Any, build):
+    memo = _MEMO.get()
+    if memo is None:
+        return build(doc)
+    hit = memo.get((kind, id(doc)))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    value = build(doc)
+    memo[(kind, id(doc))] = (doc, value)
+    return value
+
+
 def communities(doc: Any) -> list[Community]:
     """The communities of the package's project (1.0: the project itself, as one community)."""
+    return _remembered("communities", doc, _communities)
+
+
+def votes(doc: Any) -> list[Vote]:
+    """The owners' votes of a declaration (1.0: its consent block, voted on its submission day)."""
+    return _remembered("votes", doc, _votes)
+
+
+def _communities(doc: Any) -> list[Community]:
     project = resolve(doc, "/project")
     if not isinstance(project, dict):
         return []
@@ -97,8 +136,7 @@ def communities(doc: Any) -> list[Community]:
             for i, c in enumerate(listed if isinstance(listed, list) else []) if isinstance(c, dict)]
 
 
-def votes(doc: Any) -> list[Vote]:
-    """The owners' votes of a declaration (1.0: its consent block, voted on its submission day)."""
+def _votes(doc: Any) -> list[Vote]:
     consent = resolve(doc, "/consent")
     if not isinstance(consent, dict):
         return []

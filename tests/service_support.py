@@ -145,15 +145,20 @@ class Api:
         return self(user, "POST", "/api/v1/packages", data=data, content_type="application/zip")
 
 
-@pytest.fixture
-def service(database):
-    """(runtime, Api) on a fresh database with the users of USERS."""
-    rt = open_runtime(database)
+def served(settings: Settings):
+    """(runtime, Api) on these settings with the users of USERS, disposed of afterwards (a fixture body)."""
+    rt = open_runtime(settings)
     tokens = make_users(rt)
     app = create_app(runtime=rt)
     app.testing = True
     yield rt, Api(app.test_client(), tokens)
     rt.engine.dispose()
+
+
+@pytest.fixture
+def service(database):
+    """(runtime, Api) on a fresh database with the users of USERS."""
+    yield from served(database)
 
 
 @pytest.fixture

@@ -42,17 +42,22 @@ def server(tmp_path_factory):
     process.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser(server):
+def chromium(shots: Path):
+    """Debian's Chromium under Playwright, headless and offline, for a module's tests (a fixture body)."""
     from playwright.sync_api import sync_playwright
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    yield from chromium(SHOTS)
 
 
 def sign_in(browser, base: str, name: str):

@@ -83,15 +83,9 @@ def district(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(district):
-    from playwright.sync_api import sync_playwright
+    from test_browser import chromium
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
+    yield from chromium(SHOTS)
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from service.usecases.documents import render, sign
 from service.services import checker
 from service.signing import keys
 from service.signing.verify import check, unsigned_prefix
-from service_support import Api, database, example, make_users, open_runtime, submit_example_project  # noqa: F401  (pytest fixtures)
+from service_support import Api, database, example, make_users, open_runtime, served, submit_example_project  # noqa: F401  (pytest fixtures)
 from service.web import create_app
 
 PDFSIG_MISSING = ("poppler's pdfsig and NSS's certutil are not installed (Debian's poppler-utils and libnss3-tools): "
@@ -220,12 +220,7 @@ def test_four_property_check_reports_each_condition_by_file(signed_notice, trial
 @pytest.fixture
 def signing_service(database, trial):
     shutil.copytree(trial / keys.KEYS_DIR, database.data_dir / keys.KEYS_DIR)
-    rt = open_runtime(database)
-    tokens = make_users(rt)
-    app = create_app(runtime=rt)
-    app.testing = True
-    yield rt, Api(app.test_client(), tokens)
-    rt.engine.dispose()
+    yield from served(database)
 
 
 def submit_project(api) -> dict[str, int]:

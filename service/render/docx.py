@@ -9,6 +9,7 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 from jinja2 import Environment
+from markupsafe import Markup
 
 from service.render.zipfix import normalise_zip
 
@@ -48,11 +49,29 @@ def closing_unit_right(unit: str, date_text: str) -> int:
     return max(0, round(DATE_RIGHT_TWIPS + (_chars(date_text) - _chars(unit)) / 2 * pitch))
 
 
-def render(path: Path, context: dict, issued: date, title: str) -> bytes:
+BODY_LINE_TWIPS = 579  # the grid's 28.95 pt line
+
+
+def tight_at(plan: dict):
+    """The template's `tight_at(block, item=0)`: for the body paragraphs from the first on the page
+    the PDF's layout tightened (service.render.pdf.plan) to the end, that page's exact leading,
+    off the grid (LibreOffice keeps a snapped line on the grid's pitch whatever its spacing; the
+    characters keep the grid's pitch by the style's quarter-point tighter spacing, as in the PDF)."""
+    if not plan:
+        return lambda block, item=0: ""
+    line = int(BODY_LINE_TWIPS * plan["tight"][1])  # rounded down: never looser than the PDF's
+    start = tuple(plan["from"])
+    xml = Markup(f'<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:snapToGrid w:val="0"/>'
+                 f'<w:spacing w:line="{line}" w:lineRule="exact"/>')
+    return lambda block, item=0: xml if (block, item) >= start else ""
+
+
+def render(path: Path, context: dict, issued: date, title: str, plan: dict | None = None) -> bytes:
     """The filled document as bytes; the same context and date always give the same bytes.
-    Its author is the issuing unit (`context["unit"]`)."""
+    Its author is the issuing unit (`context["unit"]`). `plan`: the PDF's tightened page, if any."""
     template = DocxTemplate(io.BytesIO(_template_bytes(path)))
-    context = {**context, "closing_unit_right": closing_unit_right(context.get("unit", ""), context.get("date_text", ""))}
+    context = {**context, "closing_unit_right": closing_unit_right(context.get("unit", ""), context.get("date_text", "")),
+               "tight_at": tight_at(plan or {})}
     template.render(context, jinja_env=_ENV, autoescape=True)
     props = template.docx.core_properties
     stamp = datetime.combine(issued, time(0, 0), tzinfo=timezone.utc)

@@ -6,6 +6,7 @@ and restyle them in Word.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime, timezone
 
@@ -106,6 +107,8 @@ def _page(doc) -> None:
 _TAIL_MARK = '<w:keepNext w:val="JGTAIL"/>'
 _TAIL_JINJA = "{% if loop.revindex in (1, 2) %}<w:keepNext/>{% endif %}"  # the last two rows stay with the closing block
 _UNIT_MARK, _UNIT_JINJA = '<w:ind w:right="23"/>', '<w:ind w:right="{{ closing_unit_right }}"/>'
+# A body paragraph's place for the tightened leading of the closing block's page (docx.tight_at)
+_TIGHT_MARK = re.compile(r'<w:spacing w:line="JGTIGHT(\d+)(L?)"/>')
 TWIPS_PER_MM = 1440 / 25.4
 DATE_RIGHT_TWIPS = round(4 * (156 / 28) * TWIPS_PER_MM)  # 成文日期 right-indented four characters of the grid
 
@@ -127,6 +130,17 @@ def _flag(paragraph, tag: str, val: str | None = None) -> None:
     paragraph.paragraph_format.keep_with_next = True
     if val is not None:
         paragraph._p.pPr.find(qn("w:keepNext")).set(qn("w:val"), val)
+
+
+def _tightenable(paragraph, block: int, looped: bool) -> None:
+    """Mark where the paragraph's pPr takes the tightened line spacing when its page needs it."""
+    mark = OxmlElement("w:spacing")
+    mark.set(qn("w:line"), f"JGTIGHT{block}{'L' if looped else ''}")
+    paragraph._p.get_or_add_pPr().insert_element_before(mark, *_PPR_AFTER_SNAP[1:])
+
+
+def _tight_jinja(match: re.Match) -> str:
+    return f"{{{{ tight_at({match.group(1)}, loop.index0) }}}}" if match.group(2) else f"{{{{ tight_at({match.group(1)}) }}}}"
 
 
 def _row_flags(row, *tags: str) -> None:
@@ -240,7 +254,7 @@ def build(layout: tuple[Block, ...], title: str) -> bytes:
         if isinstance(block, Title):
             doc.add_paragraph(block.text, style="JG Title")
         elif isinstance(block, Heading):
-            doc.add_paragraph(block.text, style=f"JG Heading {block.level}")
+            _tightenable(doc.add_paragraph(block.text, style=f"JG Heading {block.level}"), n, False)
         elif isinstance(block, (Para, Loop)):
             para, looped = (block.body, True) if isinstance(block, Loop) else (block, False)
             if looped:
@@ -251,6 +265,7 @@ def build(layout: tuple[Block, ...], title: str) -> bytes:
             p.add_run(para.text)
             if not para.indent:
                 p.paragraph_format.first_line_indent = Pt(0)
+            _tightenable(p, n, looped)
             if looped:
                 doc.add_paragraph("{%p endfor %}")
         elif isinstance(block, Table):
@@ -286,6 +301,7 @@ def _jinja(docx: bytes) -> bytes:
     xml = parts["word/document.xml"].decode("utf-8")
     xml = xml.replace(_TAIL_MARK, _TAIL_JINJA)
     xml = xml.replace(_UNIT_MARK, _UNIT_JINJA)
+    xml = _TIGHT_MARK.sub(_tight_jinja, xml)
     parts["word/document.xml"] = xml.encode("utf-8")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

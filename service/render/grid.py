@@ -93,21 +93,54 @@ def lay_out(toks: list[Token], width: float, first_indent: float) -> list[Line]:
     return lines
 
 
+class Tightening:
+    """GB/T 9704 7.3.5.4: when the closing block cannot share its page with the end of the body,
+    that page's line spacing is tightened (the 28-character grid stays). One page at most, chosen
+    after a first layout (service.render.pdf); the body's lines there take `factor` × their leading,
+    and every body line drawn records its height per page, for the first layout to measure."""
+
+    def __init__(self, page: int | None = None, factor: float = 1.0):
+        self.page, self.factor = page, factor
+        self.drawn: dict[int, float] = {}  # page → points of body lines drawn on it
+        self.first: dict[int, tuple] = {}  # page → the key of the first body paragraph drawn on it
+
+    def leading(self, base: float, canvas) -> float:
+        if self.page is not None and canvas is not None and canvas.getPageNumber() == self.page:
+            return base * self.factor
+        return base
+
+    def note(self, canvas, height: float, key: tuple | None) -> None:
+        page = canvas.getPageNumber()
+        self.drawn[page] = self.drawn.get(page, 0.0) + height
+        if key is not None:
+            self.first.setdefault(page, key)
+
+
 class GridParagraph(Flowable):
-    """A paragraph on the grid; splits between lines; `align` justify, center, right or left."""
+    """A paragraph on the grid; splits between lines with widow and orphan control (two lines at
+    least on each side, as Word's widowControl); `align` justify, center, right or left. With a
+    `tight` Tightening its leading follows the page it lands on."""
 
     def __init__(self, runs: list[tuple[str, str]], size: float, leading: float, *, align: str = "justify",
                  indent_chars: int = 0, grid: bool = True, bold: bool = False, space_after: float = 0,
-                 right_chars: int = 0, lines: list[Line] | None = None):
+                 right_chars: int = 0, lines: list[Line] | None = None, tight: Tightening | None = None,
+                 key: tuple | None = None):
         super().__init__()
-        self.runs, self.size, self.leading, self.align = runs, size, leading, align
+        self.runs, self.size, self.base_leading, self.leading, self.align = runs, size, leading, leading, align
         self.indent_chars, self.grid, self.bold, self.right_chars = indent_chars, grid, bold, right_chars
         self.spaceAfter = space_after
+        self.tight, self.key = tight, key  # key: (layout block, loop item), as the Word template numbers them
         self._lines, self._width = lines, None
 
     def _copy(self, lines: list[Line], space_after: float) -> "GridParagraph":
-        return GridParagraph(self.runs, self.size, self.leading, align=self.align, grid=self.grid, bold=self.bold,
-                             space_after=space_after, right_chars=self.right_chars, lines=lines)
+        return GridParagraph(self.runs, self.size, self.base_leading, align=self.align, grid=self.grid, bold=self.bold,
+                             space_after=space_after, right_chars=self.right_chars, lines=lines, tight=self.tight,
+                             key=self.key)
+
+    def _lead(self) -> float:
+        if self.tight is not None:
+            self.leading = self.tight.leading(self.base_leading, getattr(self, "canv", None))
+        return self.leading
 
     def lines(self, width: float) -> list[Line]:
         """The laid-out lines at this width (computed once)."""
@@ -121,13 +154,17 @@ class GridParagraph(Flowable):
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
-        self.height = len(self.lines(availWidth)) * self.leading
+        self.height = len(self.lines(availWidth)) * self._lead()
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
         lines = self.lines(availWidth)
-        fit = int((availHeight + 0.01) // self.leading)
-        if fit <= 0 or fit >= len(lines):
+        fit = int((availHeight + 0.01) // self._lead())
+        if fit >= len(lines):
+            return []
+        if len(lines) - fit == 1:  # no widow: one line more goes over with the last
+            fit -= 1
+        if fit < 2:  # no orphan: the whole paragraph goes to the next page
             return []
         return [self._copy(lines[:fit], 0), self._copy(lines[fit:], self.spaceAfter)]
 
@@ -140,6 +177,12 @@ class GridParagraph(Flowable):
 
     def line_count(self) -> int:
         return len(self.lines(self._width or _TYPE_WIDTH))
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        if self.tight is not None and self.grid:
+            self.tight.note(canvas, self.height, self.key)
+        if not getattr(canvas, "layout_only", False):
+            super().drawOn(canvas, x, y, _sW)
 
     def draw(self):
         canvas, width = self.canv, self.width

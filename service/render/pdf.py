@@ -8,11 +8,13 @@ import segno
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from service.render import gbt9704 as g
 from service.render import pdfa
 from service.render.fonts import FANGSONG, FontChain, chain
+from service.render.grid import Tightening
 from service.render.layouts import Block
 from service.render.pdf_story import story
 
@@ -29,6 +31,8 @@ def _configure_reportlab() -> None:
 
 def _decorate(ctx: dict):
     def on_page(canvas, doc) -> None:
+        if getattr(canvas, "layout_only", False):
+            return
         page = canvas.getPageNumber()
         text = f"— {page} —"
         canvas.setFont(FANGSONG, g.PAGE_NUMBER_PT)
@@ -68,21 +72,86 @@ def _qr(canvas, text: str, x: float, y: float, size: float) -> None:
     canvas.restoreState()
 
 
-def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts: FontChain | None = None,
-           marks: dict | None = None) -> bytes:
-    """The document as PDF/A-1b bytes; the same context and date always give the same bytes.
-    Its author (Info and dc:creator) is the issuing unit, `ctx["unit"]`."""
-    _configure_reportlab()
-    fonts = fonts or chain()
-    author = ctx.get("unit") or "jiugai"
-    flow = story(layout, ctx, fonts, marks)
+MIN_TIGHT = 0.8  # the tightest leading allowed: 23.2 pt for the 16 pt body, still plainly legible
+_FRAME_H = (297 - g.TOP_MM - g.BOTTOM_MM) * mm
+
+
+class _LayoutOnly(Canvas):
+    """A canvas that lays pages out and writes nothing: the Word document's plan needs only where
+    lines fall, not the fonts' subsets and compressed streams."""
+
+    layout_only = True  # flowables that only mark or draw may skip their drawing (grid.GridParagraph)
+
+    def save(self):
+        pass
+
+
+def _build(layout, ctx, fonts, marks: dict, tight: Tightening, title: str, author: str, write: bool = True) -> bytes:
+    flow = story(layout, ctx, fonts, marks, tight)
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=g.LEFT_MM * mm, rightMargin=g.RIGHT_MM * mm,
                           topMargin=g.TOP_MM * mm, bottomMargin=g.BOTTOM_MM * mm, title=title, author=author,
                           subject=ctx.get("doc_number", ""), creator="jiugai", invariant=1,
                           initialFontName=FANGSONG, initialFontSize=g.BODY_PT, initialLeading=g.BODY_LEADING)
-    frame = Frame(g.LEFT_MM * mm, g.BOTTOM_MM * mm, (210 - g.LEFT_MM - g.RIGHT_MM) * mm, (297 - g.TOP_MM - g.BOTTOM_MM) * mm,
+    frame = Frame(g.LEFT_MM * mm, g.BOTTOM_MM * mm, (210 - g.LEFT_MM - g.RIGHT_MM) * mm, _FRAME_H,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="type-area")
     doc.addPageTemplates([PageTemplate(id="gbt9704", frames=[frame], onPage=_decorate(ctx))])
-    doc.build(flow)
-    return pdfa.convert(out.getvalue(), title=title, subject=ctx.get("doc_number", ""), issued=issued, author=author)
+    doc.build(flow, canvasmaker=Canvas if write else _LayoutOnly)
+    return out.getvalue()
+
+
+def tightening(marks: dict, tight: Tightening) -> Tightening | None:
+    """After a first layout: the page to tighten, when the closing block (with the body's last
+    lines) went over to a page of its own and fits on the body's last page at a leading of at least
+    MIN_TIGHT of the grid's. Only the body's lines shrink; tables, headings' room, the seal's room
+    and the closing block keep theirs."""
+    if "body_end" not in marks or "closing_start" not in marks or "closing" not in marks:
+        return None
+    (page, body_y), (start_page, _y), (end_page, end_y) = marks["body_end"], marks["closing_start"], marks["closing"]
+    if start_page != page + 1 or end_page + 1 != start_page:
+        return None  # the closing block did not move, or runs over more than one page
+    top = g.BOTTOM_MM * mm + _FRAME_H
+    used_here, used_there = top - body_y, top - end_y
+    lines = tight.drawn.get(page, 0.0) + tight.drawn.get(start_page, 0.0)
+    fixed = used_here + used_there - lines
+    if lines <= 0:
+        return None
+    factor = (_FRAME_H - fixed) / lines * (1 - 1e-6)
+    return Tightening(page, factor) if MIN_TIGHT <= factor < 1 else None
+
+
+def plan(layout: tuple[Block, ...], ctx: dict, fonts: FontChain | None = None) -> dict:
+    """What the Word document takes from the PDF's layout, so that both turn their pages alike:
+    {"tight": (page, factor), "from": (block, item) of the first body paragraph on that page} when
+    a page is tightened, else {}."""
+    _configure_reportlab()
+    marks, tight = {}, Tightening()
+    _build(layout, ctx, fonts or chain(), marks, tight, "", "", write=False)
+    better = tightening(marks, tight)
+    if better is None or better.page not in tight.first:
+        return {}
+    return {"tight": (better.page, better.factor), "from": tight.first[better.page]}
+
+
+def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts: FontChain | None = None,
+           marks: dict | None = None, plan: dict | None = None) -> bytes:
+    """The document as PDF/A-1b bytes; the same context and date always give the same bytes.
+    Its author (Info and dc:creator) is the issuing unit, `ctx["unit"]`. `marks` receives where the
+    closing block ends; `plan` the tightened page and factor, when one is ("tight": (page, factor))."""
+    _configure_reportlab()
+    fonts = fonts or chain()
+    author = ctx.get("unit") or "jiugai"
+    first, tight = {}, Tightening()
+    data = _build(layout, ctx, fonts, first, tight, title, author)
+    chosen = first
+    better = tightening(first, tight)
+    if better is not None:
+        second = {}
+        tightened = _build(layout, ctx, fonts, second, better, title, author)
+        if second.get("closing", (None,))[0] == better.page - 1:  # it came onto the body's page: keep it
+            data, chosen = tightened, second
+            if plan is not None and better.page in tight.first:
+                plan.update({"tight": (better.page, better.factor), "from": tight.first[better.page]})
+    if marks is not None:
+        marks.update(chosen)
+    return pdfa.convert(data, title=title, subject=ctx.get("doc_number", ""), issued=issued, author=author)

@@ -12,12 +12,13 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table as RLTable, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table as RLTable, TableStyle
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import Flowable
 
 from service.render import gbt9704 as g
 from service.render.fonts import FANGSONG, KAI, SANS, SERIF, FontChain
-from service.render.grid import Closing, GridParagraph
+from service.render.grid import Closing, GridParagraph, Tightening
 from service.render.layouts import CLOSING, Block, Heading, Loop, Para, Sides, Signature, Table, Title
 
 _ENV = Environment(autoescape=False, undefined=StrictUndefined)
@@ -127,6 +128,67 @@ def _para(text: str, fonts: FontChain, font: str, *, lead: str = "", indent: boo
     return GridParagraph(runs, g.BODY_PT, g.BODY_LEADING, indent_chars=2 if indent else 0, **kw)
 
 
+class WithNext(Flowable):
+    """A heading kept with the start of what follows, as Word's keepNext does: both go to the next
+    page only when the heading and the least the next may leave on this one (two lines under
+    widow control, a table's header and first row) do not fit. reportlab's own keepWithNext
+    would move the whole of the next paragraph or table, leaving the page's foot empty."""
+
+    def __init__(self, heading: Flowable, following: Flowable):
+        super().__init__()
+        self.heading, self.following = heading, following
+
+    def wrap(self, availWidth, availHeight):
+        _w, hh = self.heading.wrapOn(self.canv, availWidth, availHeight)
+        _w, fh = self.following.wrapOn(self.canv, availWidth, availHeight - hh)
+        self.width, self.height, self._below = availWidth, hh + fh, fh
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        _w, hh = self.heading.wrapOn(self.canv, availWidth, availHeight)
+        rest = availHeight - hh
+        if rest <= 0:
+            return []
+        _w, fh = self.following.wrapOn(self.canv, availWidth, rest)
+        if fh <= rest + 1e-6:
+            return [self.heading, self.following]
+        parts = self.following.split(availWidth, rest)
+        if not parts or isinstance(parts[0], ActionFlowable):
+            return []  # nothing of what follows can start here: the heading goes over with it
+        return [self.heading, *parts]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        # Only reached when all of it fits: the heading above, the rest below (drawn in reading order)
+        self.heading.drawOn(canvas, x, y + self._below, _sW)
+        self.following.drawOn(canvas, x, y, _sW)
+
+
+def _keep_headings(flow: list) -> list:
+    """Each heading joined with what follows it (from the end, so a heading before a heading
+    keeps with both)."""
+    out: list = []
+    for item in reversed(flow):
+        if getattr(item, "is_heading", False) and out:
+            out[0] = WithNext(item, out[0])
+        else:
+            out.insert(0, item)
+    return out
+
+
+class _Where(Flowable):
+    """Notes the page and height it is laid at under `key`, for the closing block's layout."""
+
+    def __init__(self, marks: dict, key: str):
+        super().__init__()
+        self.marks, self.key = marks, key
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.marks[self.key] = (canvas.getPageNumber(), y)
+
+
 def _tail(flow: list) -> list:
     """Take the body's last TAIL_LINES lines (or table rows) off the end of `flow`."""
     taken: list = []
@@ -158,8 +220,11 @@ class _Mark(Flowable):
         self.marks["closing"] = (canvas.getPageNumber() - 1, y)
 
 
-def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain, marks: dict | None = None) -> list:
-    """The flowables of a layout filled with a context; `marks` receives where the closing block ends."""
+def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain, marks: dict | None = None,
+          tight: Tightening | None = None) -> list:
+    """The flowables of a layout filled with a context. `marks` receives where the body ends
+    ("body_end"), where the closing block starts ("closing_start") and ends ("closing": page from
+    0, height); with `tight`, the body's lines follow its page's leading."""
     flow: list = []
     closing: list = []
     blocks = list(layout)
@@ -170,17 +235,17 @@ def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain, marks: dict | 
             flow.append(GridParagraph(fonts.runs(text_of(block.text, ctx), SERIF), g.TITLE_PT, g.TITLE_LEADING,
                                       align="center", grid=False, bold=True, space_after=g.BODY_LEADING))
         elif isinstance(block, Heading):
-            # never the last line of a page: a new page unless it and two lines after it fit
-            flow.append(CondPageBreak(3 * g.BODY_LEADING + 1))
-            heading = _para(text_of(block.text, ctx), fonts, SANS if block.level == 1 else KAI)
-            heading.keepWithNext = True
+            heading = _para(text_of(block.text, ctx), fonts, SANS if block.level == 1 else KAI, tight=tight, key=(n, 0))
+            heading.is_heading = True  # kept with what follows (_keep_headings)
             flow.append(heading)
         elif isinstance(block, Para):
-            flow.append(_para(text_of(block.text, ctx), fonts, FANGSONG, lead=text_of(block.lead, ctx), indent=block.indent))
+            flow.append(_para(text_of(block.text, ctx), fonts, FANGSONG, lead=text_of(block.lead, ctx), indent=block.indent,
+                              tight=tight, key=(n, 0)))
         elif isinstance(block, Loop):
-            for item in ctx[block.items]:
+            for i, item in enumerate(ctx[block.items]):
                 local = {**ctx, block.var: item}
-                flow.append(_para(text_of(block.body.text, local), fonts, FANGSONG, lead=text_of(block.body.lead, local)))
+                flow.append(_para(text_of(block.body.text, local), fonts, FANGSONG, lead=text_of(block.body.lead, local),
+                                  tight=tight, key=(n, i)))
         elif isinstance(block, Table):
             flow += _table(block, ctx, fonts, TAIL_LINES if before_closing else 0)
         elif isinstance(block, Sides):
@@ -188,8 +253,11 @@ def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain, marks: dict | 
         elif isinstance(block, Signature):
             lines = [fonts.runs(text_of(line, ctx), FANGSONG) for line in block.lines]
             closing += [Spacer(1, SEAL_GAP_LINES * g.BODY_LEADING), Closing(lines, g.BODY_PT, g.BODY_LEADING)]
-    if closing and marks is not None:
-        closing.append(_Mark(marks))  # where the closing block ends: the signature field goes beside it
+    marks = marks if marks is not None else {}
     if closing:
-        flow.append(KeepTogether(_tail(flow) + closing))
+        closing.append(_Mark(marks))  # where the closing block ends: the signature field goes beside it
+        flow.append(KeepTogether([_Where(marks, "closing_start"), *_tail(flow), *closing]))
+    flow = _keep_headings(flow)
+    if closing:
+        flow.insert(len(flow) - 1, _Where(marks, "body_end"))
     return flow

@@ -101,7 +101,8 @@ def render(kind_name: str, fmt: str, package: Package, report: Report, checker: 
     issued = issued_on(kind_name, package)
     marks: dict = {}
     if fmt == "docx":
-        data = docx.render(templates() / f"{kind_name}.docx", ctx, issued, ctx["title"])
+        # Word turns its pages as the PDF does only if it tightens the same page (pdf.plan)
+        data = docx.render(templates() / f"{kind_name}.docx", ctx, issued, ctx["title"], pdf.plan(LAYOUTS[kind_name], ctx))
     else:
         data = pdf.render(LAYOUTS[kind_name], ctx, issued, ctx["title"], marks=marks)
     return Rendered(kind_name, fmt, issue.number, ctx["title"], data, marks.get("closing"))

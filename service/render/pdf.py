@@ -73,6 +73,9 @@ def _qr(canvas, text: str, x: float, y: float, size: float) -> None:
 
 
 MIN_TIGHT = 0.8  # the tightest leading allowed: 23.2 pt for the 16 pt body, still plainly legible
+# Room left free on a tightened page: Word and LibreOffice draw a table row a border's width taller
+# than reportlab, so a page tightened to fit exactly here would still turn there.
+SLACK = g.BODY_LEADING / 2
 _FRAME_H = (297 - g.TOP_MM - g.BOTTOM_MM) * mm
 
 
@@ -116,8 +119,11 @@ def tightening(marks: dict, tight: Tightening) -> Tightening | None:
     fixed = used_here + used_there - lines
     if lines <= 0:
         return None
-    factor = (_FRAME_H - fixed) / lines * (1 - 1e-6)
-    return Tightening(page, factor) if MIN_TIGHT <= factor < 1 else None
+    for room in (_FRAME_H - SLACK, _FRAME_H):
+        factor = (room - fixed) / lines * (1 - 1e-6)
+        if MIN_TIGHT <= factor < 1:
+            return Tightening(page, factor)
+    return None
 
 
 def plan(layout: tuple[Block, ...], ctx: dict, fonts: FontChain | None = None) -> dict:

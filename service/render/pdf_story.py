@@ -1,6 +1,7 @@
 """A layout filled with a context, as reportlab flowables on GB/T 9704's grid, with its keeps:
 headings stay with what follows, list tables repeat their header row and never split a row, and
-the closing block (署名, 成文日期, signature rows) shares its page with the body's last two lines.
+the closing block (署名, 成文日期, signature rows) shares its page with the body's last two lines (that
+page tightened when they would not fit: service.render.pdf).
 """
 from __future__ import annotations
 

@@ -71,9 +71,17 @@ class TailRows(Flowable):
         self._chosen.drawOn(canvas, x, y, _sW)
 
 
+class _Table(RLTable):
+    """reportlab's table; a layout-only pass (service.render.pdf.plan) needs its size, not its drawing."""
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        if not getattr(canvas, "layout_only", False):
+            super().drawOn(canvas, x, y, _sW)
+
+
 def _rl_table(block: Table, head: list | None, rows: list[list], repeat: bool) -> RLTable:
     data = ([head] if head else []) + rows
-    table = RLTable(data, colWidths=[c.width_mm * mm for c in block.columns], repeatRows=1 if head and repeat else 0)
+    table = _Table(data, colWidths=[c.width_mm * mm for c in block.columns], repeatRows=1 if head and repeat else 0)
     size = block.font_pt
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FANGSONG),  # no stray Helvetica: PDF/A embeds every font
@@ -117,7 +125,7 @@ def _sides(block: Sides, ctx: dict, fonts: FontChain) -> RLTable:
         return GridParagraph(fonts.runs(text_of(text, ctx), FANGSONG), g.BODY_PT, g.BODY_LEADING, align="left", grid=False)
 
     data = [[cell(a), cell(b)] for a, b in zip(block.left, block.right)]
-    table = RLTable(data, colWidths=[half, half])
+    table = _Table(data, colWidths=[half, half])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FANGSONG), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))

@@ -127,7 +127,9 @@ class GridParagraph(Flowable):
     def split(self, availWidth, availHeight):
         lines = self.lines(availWidth)
         fit = int((availHeight + 0.01) // self.leading)
-        if fit <= 0 or fit >= len(lines):
+        if len(lines) - fit == 1:  # widow control, as Word's: no line alone at the top of a page,
+            fit -= 1
+        if fit < 2 or fit >= len(lines):  # nor at its foot
             return []
         return [self._copy(lines[:fit], 0), self._copy(lines[fit:], self.spaceAfter)]
 

@@ -143,6 +143,37 @@ def _tail(flow: list) -> list:
     return taken
 
 
+class HeadingRoom(CondPageBreak):
+    """Before a heading: a new page unless the heading fits with the start of what follows (two lines
+    of a paragraph, all of one of three lines or fewer; a table's header and first row), what Word's
+    keepNext asks with widow control on. What follows then runs on over the page, where reportlab's
+    keepWithNext would carry a long paragraph or a whole table to the next page and leave this one
+    half empty (Word and LibreOffice fill it)."""
+
+    def __init__(self):
+        super().__init__(3 * g.BODY_LEADING - 0.01)
+        self.following: Flowable | None = None
+
+    @staticmethod
+    def settle(flow: list) -> None:
+        """Tell each HeadingRoom what follows its heading; a heading followed by something else than a
+        paragraph or a table (the closing block's group) keeps reportlab's keepWithNext."""
+        for i, room in enumerate(flow[:-2]):
+            if isinstance(room, HeadingRoom):
+                room.following = flow[i + 2]
+                flow[i + 1].keepWithNext = not isinstance(room.following, (GridParagraph, RLTable))
+
+    def wrap(self, availWidth, availHeight):
+        if isinstance(self.following, GridParagraph):  # with widow control, 3 lines do not split
+            lines = len(self.following.lines(availWidth))
+            self.height = (1 + (lines if lines <= 3 else 2)) * g.BODY_LEADING - 0.01
+        elif isinstance(self.following, RLTable):
+            self.following.wrap(availWidth, availHeight)
+            rows = self.following._rowHeights[:2 if self.following.repeatRows else 1]
+            self.height = g.BODY_LEADING + sum(rows) - 0.01
+        return super().wrap(availWidth, availHeight)
+
+
 class _Mark(Flowable):
     """Notes where the closing block ends (page, height) for the signature field; it has no size
     and draws nothing, not even a save/restore, so the page's bytes are what they were without it."""
@@ -170,8 +201,8 @@ def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain, marks: dict | 
             flow.append(GridParagraph(fonts.runs(text_of(block.text, ctx), SERIF), g.TITLE_PT, g.TITLE_LEADING,
                                       align="center", grid=False, bold=True, space_after=g.BODY_LEADING))
         elif isinstance(block, Heading):
-            # never the last line of a page: a new page unless it and two lines after it fit
-            flow.append(CondPageBreak(3 * g.BODY_LEADING + 1))
+            # never the last line of a page: a new page unless it and the start of what follows fit
+            flow.append(HeadingRoom())
             heading = _para(text_of(block.text, ctx), fonts, SANS if block.level == 1 else KAI)
             heading.keepWithNext = True
             flow.append(heading)
@@ -192,4 +223,5 @@ def story(layout: tuple[Block, ...], ctx: dict, fonts: FontChain, marks: dict | 
         closing.append(_Mark(marks))  # where the closing block ends: the signature field goes beside it
     if closing:
         flow.append(KeepTogether(_tail(flow) + closing))
+    HeadingRoom.settle(flow)
     return flow

@@ -164,6 +164,8 @@ class HeadingRoom(CondPageBreak):
                 flow[i + 1].keepWithNext = not isinstance(room.following, (GridParagraph, RLTable))
 
     def wrap(self, availWidth, availHeight):
+        if getattr(getattr(self, "_frame", None), "_atTop", 0):
+            return 0, 0  # a new page would hold no more (and a first row taller than one, never)
         if isinstance(self.following, GridParagraph):  # with widow control, 3 lines do not split
             lines = len(self.following.lines(availWidth))
             self.height = (1 + (lines if lines <= 3 else 2)) * g.BODY_LEADING - 0.01

@@ -210,3 +210,32 @@ def test_faces_by_role_in_both_formats():
     assert "根" in fonts["ZhuqueFangsong-Regular"]  # the body
     assert "项" in fonts["NotoSansSC-Regular"]  # 一、项目概况
     assert "完" in fonts["JiugaiKai-Regular"]  # （一）完善基础设施
+
+
+def test_pdf_paragraph_never_leaves_one_line_alone_at_a_page_top_or_foot():
+    """Widow control, as the DOCX's styles ask of Word and LibreOffice."""
+    from service.render import gbt9704 as g
+    from service.render.fonts import FANGSONG, chain
+    from service.render.grid import GridParagraph
+
+    width = 156 * PT_PER_MM
+    for count in (2, 3, 4, 5):
+        para = GridParagraph(chain().runs("字" * (28 * count - 2), FANGSONG), g.BODY_PT, g.BODY_LEADING)
+        assert len(para.lines(width)) == count
+        for room in range(1, count + 1):
+            parts = para.split(width, room * g.BODY_LEADING)
+            sizes = [len(part.lines(width)) for part in parts]
+            assert all(size >= 2 for size in sizes) and (not sizes or sum(sizes) == count), (count, room, sizes)
+
+
+def test_pdf_heading_keeps_the_start_of_what_follows_not_all_of_it(tmp_path):
+    """A heading followed by a long paragraph stays on its page with the paragraph's first lines (as
+    Word's keepNext does): the 40-item notice's 二、改造内容 and its list begin on page 1."""
+    from service.samples import edge_packages
+
+    folder = next(p for p in edge_packages(tmp_path) if p.name == "forty-items")
+    with open_package(folder) as package:
+        data = render("notice", "pdf", package, checker().check(package), checker()).data
+    first = body_lines(data, body_only=False)[0]
+    at = next(i for i, line in enumerate(first) if line[0] == "二、改造内容")
+    assert len(first) - at >= 3, [line[0] for line in first]

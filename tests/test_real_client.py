@@ -26,14 +26,6 @@ MISSING = ("LibreOffice (Debian's libreoffice-writer-nogui) or pdftotext (popple
            "the DOCX is not opened as an office opens it here; .ci/run installs them")
 FOLDERS = ["examples/declaration", "examples/acceptance", "examples/handover", "declaration/chaohui-234-valid",
            "acceptance/chaohui-234-valid", "handover/chaohui-234-valid"]
-KNOWN_PAGE_DIFFERENCES = {
-    # LibreOffice 7.4 lays the first line of the paragraph after the title over two grid cells a
-    # character (with or without its indent, with or without 《…》; cause not found), so that paragraph
-    # runs a line or two longer and the closing block turns the page.
-    "examples-acceptance-subsidy-statement", "edge-extreme-amounts-subsidy-statement",
-    # 60-character item names wrap differently in its table cells: more pages for the 40-item notice.
-    "edge-forty-items-notice",
-}
 WHOLE: dict[str, list[str]] = {}  # per handover record: the codes and dates it must print whole
 DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")  # pdftotext may space LibreOffice's digits
 CODE = re.compile(r"[A-Z0-9]{2,8}-\d{4}-[A-Z]{1,2}-\d{4}")
@@ -88,17 +80,8 @@ def _both(converted):
 
 
 def test_same_page_count(converted):
-    differ = {name: (len(ours), len(office)) for name, (_k, ours, office) in converted.items()
-              if len(ours) != len(office) and name not in KNOWN_PAGE_DIFFERENCES}
+    differ = {name: (len(ours), len(office)) for name, (_k, ours, office) in converted.items() if len(ours) != len(office)}
     assert not differ, f"pages (ours, LibreOffice's): {differ}"
-
-
-def test_known_page_count_differences_are_still_there(converted):
-    """Documents whose page count LibreOffice does not yet reproduce (see docs/decisions.md, "Print
-    fidelity"): listed so that the day they agree, this fails and the list shrinks."""
-    agree = [name for name in KNOWN_PAGE_DIFFERENCES if name in converted and
-             len(converted[name][1]) == len(converted[name][2])]
-    assert not agree, f"these now have the same page count in both: remove them from KNOWN_PAGE_DIFFERENCES: {agree}"
 
 
 def test_last_page_holds_body_text_and_the_closing_block(converted):

@@ -1,5 +1,6 @@
 """Chinese line breaking for reportlab (禁则): no line starts with a closing mark or ends with an
-opening one, and numbers, codes and Latin words are not cut.
+opening one (a closing mark never hangs in the margin either), and numbers, codes and Latin words
+are not cut.
 
 reportlab's own CJK splitter hangs at most one forbidden character and knows only Japanese
 punctuation, so "方案），现予" can still leave "，" at the start of a line. This replaces its
@@ -29,11 +30,10 @@ def _wordish(u) -> bool:
 def _break_at(U: list, start: int, i: int) -> int:
     """Where to end the line whose character i no longer fits."""
     n, k = len(U), i
-    if U[k] in CANNOT_START and (k + 1 == n or U[k + 1] not in CANNOT_START):
-        k += 1  # one closing mark may hang in the margin
-    else:
-        while k > start + 1 and k < n and U[k] in CANNOT_START:
-            k -= 1  # carry the character before it down with it
+    # nothing hangs in the margin (as on the body's grid, and in Word with overflowPunct off): a closing
+    # mark that does not fit takes the character before it down with it
+    while k > start + 1 and k < n and U[k] in CANNOT_START:
+        k -= 1
     if k < n and _wordish(U[k]) and _wordish(U[k - 1]):
         j = k
         while j > start and _wordish(U[j - 1]):

@@ -12,11 +12,11 @@ from datetime import datetime, timezone
 
 from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 from service.render import gbt9704 as g
 from service.render.docx_slim import slim
@@ -52,17 +52,26 @@ def _style(doc, name: str, font: str, size: float, *, align=WD_ALIGN_PARAGRAPH.J
     fmt.alignment = align
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(leading)
-    fmt.first_line_indent = Pt(size * 2) if indent else Pt(0)
+    fmt.first_line_indent = Twips(INDENT_TWIPS) if indent else Pt(0)
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
     fmt.widow_control = True  # no single line of a paragraph alone at the top or foot of a page
     fmt.keep_with_next = fmt.keep_together = keep or None  # headings and the title stay with what follows
     style.font.bold = bold or None
-    if grid and name == "Normal":
-        # 16 pt glyphs on a 15.79 pt grid: a quarter-point tighter so that a glyph fits one cell
-        # (LibreOffice gives a wider glyph two cells; Word compresses it to one either way)
-        spacing = OxmlElement("w:spacing")
-        spacing.set(qn("w:val"), "-5")
-        style.element.get_or_add_rPr().insert_element_before(spacing, *_RPR_AFTER_SPACING)
+    if name == "Normal":
+        # As the PDF sets Chinese text, in Word and WPS: no extra space between Chinese and Latin
+        # letters or digits (autoSpaceDE/DN), no punctuation hanging in the margin (overflowPunct:
+        # 禁则 carries a character down instead, the right edge stays straight). Every style inherits
+        # them. (LibreOffice 7.4 ignores autoSpace* and reads overflowPunct the wrong way round: it
+        # hangs a closing mark either way.)
+        ppr = style.element.get_or_add_pPr()
+        for tag in ("w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN"):
+            off = OxmlElement(tag)
+            off.set(qn("w:val"), "0")
+            ppr.insert_element_before(off, *_PPR_AFTER[tag])
+    if name == "Normal" or not grid:  # the body's narrower glyphs (see GRID_SCALE), not off the grid
+        scale = OxmlElement("w:w")
+        scale.set(qn("w:val"), str(GRID_SCALE if grid else 100))
+        style.element.get_or_add_rPr().insert_element_before(scale, *_RPR_AFTER_SCALE)
     if not grid:  # off the 28-character grid: the title, tables, footers keep their natural widths
         for props, after in ((style.element.get_or_add_pPr(), _PPR_AFTER_SNAP), (style.element.get_or_add_rPr(), _RPR_AFTER_SNAP)):
             off = OxmlElement("w:snapToGrid")
@@ -111,16 +120,27 @@ _UNIT_MARK, _UNIT_JINJA = '<w:ind w:right="23"/>', '<w:ind w:right="{{ closing_u
 _TIGHT_MARK = re.compile(r'<w:spacing w:line="JGTIGHT(\d+)(L?)"/>')
 TWIPS_PER_MM = 1440 / 25.4
 DATE_RIGHT_TWIPS = round(4 * (156 / 28) * TWIPS_PER_MM)  # 成文日期 right-indented four characters of the grid
+# The grid's cell as LibreOffice reckons it from docGrid: whole twips (315 of the exact 315.86). In
+# LibreOffice (7.4) a character on the grid takes as many whole cells as its glyph's advance needs,
+# measured without character spacing (w:spacing): a 16 pt glyph (320 twips) takes two, and a line
+# broken inside a run holds 14 characters. The body's glyphs are therefore 98 % wide (w:w, 313.6
+# twips): one cell. Word and WPS set 28 a line with 3号 on the 15.79 pt pitch (the usual GB/T 9704
+# set-up); with glyphs 2 % narrower still 28 (a 29th would need every advance under 15.25 pt).
+CELL_TWIPS = int(156 / 28 * TWIPS_PER_MM)
+GRID_SCALE = 100 * CELL_TWIPS // (g.BODY_PT * 20)
+INDENT_TWIPS = 2 * CELL_TWIPS  # 2 characters; a twip more and LibreOffice gives the indent a third cell
 
 
 # Successors of an element in its parent's schema sequence (Word rejects elements out of order).
 _RPR_AFTER_SNAP = ("w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs",
                    "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
                    "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
-_RPR_AFTER_SPACING = _RPR_AFTER_SNAP[4:]
+_RPR_AFTER_SCALE = _RPR_AFTER_SNAP[5:]
 _PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
                    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
                    "w:rPr", "w:sectPr", "w:pPrChange")
+_PPR_AFTER_PUNCT = ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid") + _PPR_AFTER_SNAP
+_PPR_AFTER = {"w:overflowPunct": _PPR_AFTER_PUNCT, "w:autoSpaceDE": _PPR_AFTER_PUNCT[2:], "w:autoSpaceDN": _PPR_AFTER_PUNCT[3:]}
 _TRPR_ORDER = ("w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
 _TBLPR_AFTER_LAYOUT = ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
 
@@ -206,6 +226,9 @@ def _table(doc, block: Table, tail: bool) -> None:
             _flag(paragraph, "w:keepNext", "JGTAIL")
     if block.row_height_mm:
         rows[1].height = Mm(block.row_height_mm)
+    for row in table.rows:  # centred in their rows, as the PDF's cells (VALIGN MIDDLE)
+        for cell in row.cells:
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     _widths(table, [c.width_mm for c in block.columns])
 
 

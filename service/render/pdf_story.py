@@ -163,6 +163,9 @@ class WithNext(Flowable):
             return [self.heading, self.following]
         parts = self.following.split(availWidth, rest)
         if not parts or isinstance(parts[0], ActionFlowable):
+            frame = getattr(self, "_frame", None)
+            if frame is not None and getattr(frame, "_atTop", 0):  # a fresh page would do no better
+                return [self.heading, self.following]
             return []  # nothing of what follows can start here: the heading goes over with it
         return [self.heading, *parts]
 

@@ -94,7 +94,7 @@ def test_pdf_closing_block_shares_its_last_page_with_the_body(kind, folder):
 
     pdf = pypdfium2.PdfDocument(rendered(kind, folder, "pdf"))
     last = pdf[len(pdf) - 1].get_textpage().get_text_range()
-    date = re.findall(r"\d{4}年\d{1,2}月\d{1,2}日", last)
+    date = re.findall(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", last)  # digits sit centred in whole grid cells
     assert date, "no date on the last page"
     lines = [line for line in body_lines(rendered(kind, folder, "pdf"))[-1]]
     closing_at = max(i for i, line in enumerate(lines) if re.search(r"\d{4}年\d{1,2}月\d{1,2}日$", line[0]))

@@ -8,6 +8,7 @@ one), and every line but the last is spread so that its last glyph ends on the r
 """
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 
@@ -55,7 +56,13 @@ def tokens(runs: list[tuple[str, str]], size: float, pitch: float | None) -> lis
             piece = text[i:j]
             width = stringWidth(piece, font, size)
             wide = len(piece) == 1 and unicodedata.east_asian_width(piece) in "WF"
-            out.append(Token(piece, font, width, pitch if (wide and pitch) else width, wide))
+            if pitch and wide:
+                cell = pitch
+            elif pitch and _wordish(piece[0]):  # as Word and LibreOffice set Latin on a character grid:
+                cell = math.ceil(width / pitch - 1e-6) * pitch  # across as many whole cells as it needs
+            else:
+                cell = width
+            out.append(Token(piece, font, width, cell, wide))
             i = j
     return out
 
@@ -99,21 +106,28 @@ class Tightening:
     after a first layout (service.render.pdf); the body's lines there take `factor` × their leading,
     and every body line drawn records its height per page, for the first layout to measure."""
 
-    def __init__(self, page: int | None = None, factor: float = 1.0):
-        self.page, self.factor = page, factor
+    def __init__(self, page: int | None = None, factor: float = 1.0, word: float = 1.0):
+        self.page, self.factor, self.word = page, factor, word  # word: the Word file's factor (office.py)
         self.drawn: dict[int, float] = {}  # page → points of body lines drawn on it
         self.first: dict[int, tuple] = {}  # page → the key of the first body paragraph drawn on it
+        self.paragraphs: dict[int, list] = {}  # page → the body paragraphs (or their pieces) drawn on it
+        self.rows: dict[int, int] = {}  # page → table rows drawn on it
 
     def leading(self, base: float, canvas) -> float:
         if self.page is not None and canvas is not None and canvas.getPageNumber() == self.page:
             return base * self.factor
         return base
 
-    def note(self, canvas, height: float, key: tuple | None) -> None:
+    def note_rows(self, canvas, count: int) -> None:
         page = canvas.getPageNumber()
-        self.drawn[page] = self.drawn.get(page, 0.0) + height
-        if key is not None:
-            self.first.setdefault(page, key)
+        self.rows[page] = self.rows.get(page, 0) + count
+
+    def note(self, canvas, paragraph: "GridParagraph") -> None:
+        page = canvas.getPageNumber()
+        self.drawn[page] = self.drawn.get(page, 0.0) + paragraph.height
+        self.paragraphs.setdefault(page, []).append(paragraph)
+        if paragraph.key is not None:
+            self.first.setdefault(page, paragraph.key)
 
 
 class GridParagraph(Flowable):
@@ -180,7 +194,7 @@ class GridParagraph(Flowable):
 
     def drawOn(self, canvas, x, y, _sW=0):
         if self.tight is not None and self.grid:
-            self.tight.note(canvas, self.height, self.key)
+            self.tight.note(canvas, self)
         if not getattr(canvas, "layout_only", False):
             super().drawOn(canvas, x, y, _sW)
 
@@ -237,7 +251,7 @@ def _positions(line: Line, right: float, align: str):
     x = {"center": (right - used) / 2, "right": right - used}.get(align, line.indent)
     out = []
     for t in toks:
-        out.append((x + (t.cell - t.width) / 2 if t.wide else x, t))
+        out.append((x + (t.cell - t.width) / 2, t))  # centred in its cells
         x += t.cell
     return out
 

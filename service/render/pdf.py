@@ -14,6 +14,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from service.render import gbt9704 as g
 from service.render import pdfa
 from service.render.fonts import FANGSONG, FontChain, chain
+from service.render import office
 from service.render.grid import Tightening
 from service.render.layouts import Block
 from service.render.pdf_story import story
@@ -99,6 +100,7 @@ def _build(layout, ctx, fonts, marks: dict, tight: Tightening, title: str, autho
     frame = Frame(g.LEFT_MM * mm, g.BOTTOM_MM * mm, (210 - g.LEFT_MM - g.RIGHT_MM) * mm, _FRAME_H,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="type-area")
     doc.addPageTemplates([PageTemplate(id="gbt9704", frames=[frame], onPage=_decorate(ctx))])
+    doc.tight = tight  # tables note their rows per page (pdf_story._Table)
     doc.build(flow, canvasmaker=Canvas if write else _LayoutOnly)
     return out.getvalue()
 
@@ -106,8 +108,9 @@ def _build(layout, ctx, fonts, marks: dict, tight: Tightening, title: str, autho
 def tightening(marks: dict, tight: Tightening) -> Tightening | None:
     """After a first layout: the page to tighten, when the closing block (with the body's last
     lines) went over to a page of its own and fits on the body's last page at a leading of at least
-    MIN_TIGHT of the grid's. Only the body's lines shrink; tables, headings' room, the seal's room
-    and the closing block keep theirs."""
+    MIN_TIGHT of the grid's, in the PDF and in the Word file as an office lays it out
+    (office.word_factor). Only the body's lines shrink; tables, the seal's room and the closing
+    block keep theirs."""
     if "body_end" not in marks or "closing_start" not in marks or "closing" not in marks:
         return None
     (page, body_y), (start_page, _y), (end_page, end_y) = marks["body_end"], marks["closing_start"], marks["closing"]
@@ -119,24 +122,27 @@ def tightening(marks: dict, tight: Tightening) -> Tightening | None:
     fixed = used_here + used_there - lines
     if lines <= 0:
         return None
+    longer = office.extra_lines(tight.paragraphs.get(page, []) + tight.paragraphs.get(start_page, []))
+    borders = office.ROW_EXTRA * (tight.rows.get(page, 0) + tight.rows.get(start_page, 0)) + office.SPARE
     for room in (_FRAME_H - SLACK, _FRAME_H):
         factor = (room - fixed) / lines * (1 - 1e-6)
-        if MIN_TIGHT <= factor < 1:
-            return Tightening(page, factor)
+        word = (room - fixed - borders) / (lines + longer * g.BODY_LEADING) * (1 - 1e-6)
+        if MIN_TIGHT <= word <= factor < 1:
+            return Tightening(page, factor, word)
     return None
 
 
 def plan(layout: tuple[Block, ...], ctx: dict, fonts: FontChain | None = None) -> dict:
     """What the Word document takes from the PDF's layout, so that both turn their pages alike:
-    {"tight": (page, factor), "from": (block, item) of the first body paragraph on that page} when
-    a page is tightened, else {}."""
+    {"tight": (page, Word's factor), "from": (block, item) of the first body paragraph on that page}
+    when a page is tightened, else {}."""
     _configure_reportlab()
     marks, tight = {}, Tightening()
     _build(layout, ctx, fonts or chain(), marks, tight, "", "", write=False)
     better = tightening(marks, tight)
     if better is None or better.page not in tight.first:
         return {}
-    return {"tight": (better.page, better.factor), "from": tight.first[better.page]}
+    return {"tight": (better.page, better.word), "from": tight.first[better.page]}
 
 
 def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts: FontChain | None = None,
@@ -157,7 +163,7 @@ def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts
         if second.get("closing", (None,))[0] == better.page - 1:  # it came onto the body's page: keep it
             data, chosen = tightened, second
             if plan is not None and better.page in tight.first:
-                plan.update({"tight": (better.page, better.factor), "from": tight.first[better.page]})
+                plan.update({"tight": (better.page, better.factor), "from": tight.first[better.page]})  # the PDF's
     if marks is not None:
         marks.update(chosen)
     return pdfa.convert(data, title=title, subject=ctx.get("doc_number", ""), issued=issued, author=author)

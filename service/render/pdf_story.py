@@ -75,6 +75,9 @@ class _Table(RLTable):
     """reportlab's table; a layout-only pass (service.render.pdf.plan) needs its size, not its drawing."""
 
     def drawOn(self, canvas, x, y, _sW=0):
+        tight = getattr(getattr(canvas, "_doctemplate", None), "tight", None)
+        if tight is not None:
+            tight.note_rows(canvas, len(self._rowHeights))
         if not getattr(canvas, "layout_only", False):
             super().drawOn(canvas, x, y, _sW)
 

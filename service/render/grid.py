@@ -3,8 +3,9 @@
 reportlab's Paragraph cannot set a character pitch (16 pt glyphs in a 156 mm line give 27), so
 a paragraph here is laid out by hand: each full-width character takes one cell of the grid
 (type-area width / 28), a run of Latin letters or digits spans the whole cells it needs (as Word
-and LibreOffice set Latin on a character grid) and is never cut, lines break with the Chinese 禁则 (no closing mark starts a line, no opening mark ends
-one), and every line but the last is spread so that its last glyph ends on the right margin.
+and LibreOffice set Latin on a character grid) and is never cut, lines break with the Chinese 禁则
+(no closing mark starts a line, no opening mark ends one), and every line but the last is spread
+so that its last glyph ends on the right margin.
 """
 from __future__ import annotations
 

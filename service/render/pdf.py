@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import segno
@@ -44,24 +45,21 @@ def _decorate(ctx: dict):
     return on_page
 
 
+_DARK = re.compile(rb"[^\x00]+")  # a run of dark modules in a row of segno's matrix (0 light, 1 dark)
+
+
 def _qr(canvas, text: str, x: float, y: float, size: float) -> None:
     """A QR code drawn as one path of filled squares (reportlab's widget would add a Helvetica font)."""
     # A fixed mask pattern: any of the eight is valid, and scoring all eight costs more than the rest of the page.
     code = segno.make_qr(text, error="m", boost_error=False, mask=4)
-    border = 4  # the quiet zone ISO/IEC 18004 asks for: four modules
-    rows = list(code.matrix_iter(border=border))
-    box = size / len(rows)
+    border = 4  # the quiet zone ISO/IEC 18004 asks for: four modules, left blank
+    box = size / (len(code.matrix) + 2 * border)
     path = canvas.beginPath()
-    for r, row in enumerate(rows):
-        c = 0
-        while c < len(row):  # one rectangle per run of dark modules
-            if row[c]:
-                start = c
-                while c < len(row) and row[c]:
-                    c += 1
-                path.rect(x + start * box, y + size - (r + 1) * box, (c - start) * box, box)
-            else:
-                c += 1
+    # The runs found by regex on segno's own rows rather than module by module through matrix_iter
+    # (which rebuilds every row with its border as a tuple): the same rectangles, a third of the time.
+    for r, row in enumerate(code.matrix, start=border):
+        for run in _DARK.finditer(row):
+            path.rect(x + (run.start() + border) * box, y + size - (r + 1) * box, (run.end() - run.start()) * box, box)
     canvas.saveState()
     canvas.setFillColor(colors.black)
     canvas.drawPath(path, stroke=0, fill=1)
@@ -84,5 +82,7 @@ def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts
     frame = Frame(g.LEFT_MM * mm, g.BOTTOM_MM * mm, (210 - g.LEFT_MM - g.RIGHT_MM) * mm, (297 - g.TOP_MM - g.BOTTOM_MM) * mm,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="type-area")
     doc.addPageTemplates([PageTemplate(id="gbt9704", frames=[frame], onPage=_decorate(ctx))])
-    doc.build(flow)
-    return pdfa.convert(out.getvalue(), title=title, subject=ctx.get("doc_number", ""), issued=issued, author=author)
+    with pdfa.noting_beyond_bmp() as beyond_bmp:
+        doc.build(flow)
+    return pdfa.convert(out.getvalue(), title=title, subject=ctx.get("doc_number", ""), issued=issued, author=author,
+                        beyond_bmp=beyond_bmp)

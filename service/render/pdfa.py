@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from functools import cache
 from xml.sax.saxutils import escape
@@ -54,68 +56,119 @@ def _utf16(match: re.Match) -> bytes:
     return b"<" + chr(code).encode("utf-16-be").hex().upper().encode() + b">"
 
 
-def _fix_to_unicode(pdf: pikepdf.Pdf) -> None:
+@contextmanager
+def noting_beyond_bmp():
+    """A context in which reportlab notes, as it writes each font subset's ToUnicode, whether the
+    subset holds characters beyond the BMP; it yields the set of those subsets' BaseFont names.
+    Only those need `_fix_to_unicode`, which otherwise inflates every font's ToUnicode to look."""
+    _install()
+    seen: set[str] = set()
+    token = _BEYOND_BMP.set(seen)
+    try:
+        yield seen
+    finally:
+        _BEYOND_BMP.reset(token)
+
+
+# The subsets noted in the render under way (a context variable: renders in threads do not mix).
+_BEYOND_BMP: ContextVar[set[str] | None] = ContextVar("jiugai_beyond_bmp", default=None)
+
+
+def _install() -> None:
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "notes_beyond_bmp", False):
+        return
+
+    def make(fontname: str, subset: list[int]) -> str:
+        seen = _BEYOND_BMP.get()
+        if seen is not None and max(subset, default=0) > 0xFFFF:
+            seen.add(fontname)
+        return original(fontname, subset)
+
+    make.notes_beyond_bmp = True
+    ttfonts.makeToUnicodeCMap = make
+
+
+def _fix_to_unicode(font: pikepdf.Object) -> None:
     """reportlab writes characters outside the BMP into ToUnicode as 5-digit hex, which readers
     reject; write them as UTF-16 surrogate pairs so such a name can be searched and copied."""
-    for page in pdf.pages:
-        fonts = page.resources.get("/Font", {})
-        for _name, font in fonts.items():
-            cmap = font.get("/ToUnicode")
-            if cmap is not None:
-                data = cmap.read_bytes()
-                fixed = _ASTRAL.sub(_utf16, data)
-                if fixed != data:
-                    cmap.write(fixed)
+    cmap = font.get("/ToUnicode")
+    if cmap is not None:
+        data = cmap.read_bytes()
+        fixed = _ASTRAL.sub(_utf16, data)
+        if fixed != data:
+            cmap.write(fixed)
 
 
-def _fix_widths(pdf: pikepdf.Pdf) -> None:
-    """Make each embedded TrueType subset's /Widths what its own hmtx says (PDF/A 6.3.6).
+def _fix_widths(font: pikepdf.Object, base: str) -> None:
+    """Make an embedded TrueType subset's /Widths what its own hmtx says (PDF/A 6.3.6).
 
     reportlab takes advance widths as if every font had 1000 units per em; a fallback face
     such as HanaMin (1024 units) then disagrees with itself, which PDF/A forbids."""
     from fontTools.ttLib import TTFont
 
+    if "/FontDescriptor" not in font or "/FontFile2" not in font.FontDescriptor:
+        return
+    if _units_per_em(base.split("+")[-1]) == 1000:
+        return  # the shipped faces: reportlab's widths are right, no need to read the program
+    program = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()))
+    scale = 1000 / program["head"].unitsPerEm
+    if scale == 1:
+        return
+    # reportlab's subsets carry only a (1, 0) cmap: code -> glyph, as /Widths counts.
+    tables = program["cmap"].tables
+    cmap, hmtx = (program.getBestCmap() or (tables[0].cmap if tables else {})), program["hmtx"]
+    first = int(font.FirstChar)
+    widths = list(font.Widths)
+    for i in range(len(widths)):
+        glyph = cmap.get(first + i)
+        if glyph is not None:
+            widths[i] = round(hmtx[glyph][0] * scale, 4)
+    font.Widths = pikepdf.Array(widths)
+
+
+def _fix_fonts(pdf: pikepdf.Pdf, beyond_bmp: set[str] | None) -> None:
+    """Each font once: its ToUnicode (all fonts, or only the subsets in `beyond_bmp`), its widths."""
     seen: set = set()
     for page in pdf.pages:
         for _name, font in page.resources.get("/Font", {}).items():
-            if font.objgen in seen or "/FontDescriptor" not in font or "/FontFile2" not in font.FontDescriptor:
+            if font.objgen in seen:
                 continue
             seen.add(font.objgen)
-            if _units_per_em(str(font.get("/BaseFont", "")).split("+")[-1]) == 1000:
-                continue  # the shipped faces: reportlab's widths are right, no need to read the program
-            program = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()))
-            scale = 1000 / program["head"].unitsPerEm
-            if scale == 1:
-                continue
-            # reportlab's subsets carry only a (1, 0) cmap: code -> glyph, as /Widths counts.
-            tables = program["cmap"].tables
-            cmap, hmtx = (program.getBestCmap() or (tables[0].cmap if tables else {})), program["hmtx"]
-            first = int(font.FirstChar)
-            widths = list(font.Widths)
-            for i in range(len(widths)):
-                glyph = cmap.get(first + i)
-                if glyph is not None:
-                    widths[i] = round(hmtx[glyph][0] * scale, 4)
-            font.Widths = pikepdf.Array(widths)
+            base = str(font.get("/BaseFont", ""))
+            if beyond_bmp is None or base.lstrip("/") in beyond_bmp:
+                _fix_to_unicode(font)
+            _fix_widths(font, base)
+
+
+_UNITS: dict[str, int | None] = {}
 
 
 def _units_per_em(face_name: str) -> int | None:
-    """The units per em of a font reportlab has registered under this face name, if any."""
+    """The units per em of a font reportlab has registered under this face name, if any (looked
+    up once per face: going through every registered font for every subset cost more than the fix)."""
     from reportlab.pdfbase import pdfmetrics
 
-    for name in pdfmetrics.getRegisteredFontNames():
-        face = getattr(pdfmetrics.getFont(name), "face", None)
-        if face is not None and getattr(face, "name", b"") in (face_name, face_name.encode()):
-            return getattr(face, "unitsPerEm", None)
-    return None
+    if face_name not in _UNITS:
+        for name in pdfmetrics.getRegisteredFontNames():
+            face = getattr(pdfmetrics.getFont(name), "face", None)
+            if face is not None and getattr(face, "name", b"") in (face_name, face_name.encode()):
+                _UNITS[face_name] = getattr(face, "unitsPerEm", None)
+                break
+        else:
+            return None  # not registered (yet): not remembered
+    return _UNITS[face_name]
 
 
-def convert(data: bytes, title: str, subject: str, issued: date, author: str = "jiugai") -> bytes:
+def convert(data: bytes, title: str, subject: str, issued: date, author: str = "jiugai",
+            beyond_bmp: set[str] | None = None) -> bytes:
     """PDF/A-1b bytes from reportlab's output, dated `issued` (so the bytes are reproducible); `author`
-    is the issuing unit (Info Author and XMP dc:creator agree, as PDF/A asks)."""
+    is the issuing unit (Info Author and XMP dc:creator agree, as PDF/A asks). `beyond_bmp`: the
+    subsets `noting_beyond_bmp` noted while reportlab wrote `data` (None: every font is looked at)."""
     pdf = pikepdf.open(io.BytesIO(data))
-    _fix_to_unicode(pdf)
-    _fix_widths(pdf)
+    _fix_fonts(pdf, beyond_bmp)
     profile = pikepdf.Stream(pdf, _icc())
     profile["/N"] = 3
     pdf.Root["/OutputIntents"] = pikepdf.Array([pikepdf.Dictionary(

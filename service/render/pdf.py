@@ -82,7 +82,7 @@ def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts
     frame = Frame(g.LEFT_MM * mm, g.BOTTOM_MM * mm, (210 - g.LEFT_MM - g.RIGHT_MM) * mm, (297 - g.TOP_MM - g.BOTTOM_MM) * mm,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="type-area")
     doc.addPageTemplates([PageTemplate(id="gbt9704", frames=[frame], onPage=_decorate(ctx))])
-    with pdfa.noting_beyond_bmp() as beyond_bmp:
+    with pdfa.noting_subsets() as noted:
         doc.build(flow)
     return pdfa.convert(out.getvalue(), title=title, subject=ctx.get("doc_number", ""), issued=issued, author=author,
-                        beyond_bmp=beyond_bmp)
+                        noted=noted)

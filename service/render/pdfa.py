@@ -22,30 +22,51 @@ def _icc() -> bytes:
     return (templates() / "icc" / "sRGB-v2.icc").read_bytes()
 
 
+# What XML 1.0 cannot carry (control characters but tab and line ends; U+FFFE, U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _li(value: str, lang: bool = True) -> str:
+    """An rdf:li holding `value` as lxml writes it: line ends as LF, and empty, it closes itself."""
+    if not _NOT_XML.search(value):
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    # else left as it was: pikepdf parses the packet again (see _xmp), and how its parser recovers
+    # from such characters depends on what is around them
+    text = escape(value)
+    attr = ' xml:lang="x-default"' if lang else ""
+    return f"<rdf:li{attr}>{text}</rdf:li>" if text else f"<rdf:li{attr}/>"
+
+
 def _xmp(title: str, subject: str, stamp: str, author: str) -> bytes:
-    t, s, a = escape(title), escape(subject), escape(author)
+    """The XMP packet, written as pikepdf serialises it when it saves (xmlns before rdf:about, a
+    blank line before the closing processing instruction): so the save need not parse the packet
+    and write it again (`fix_metadata_version`), which took a quarter of the PDF/A pass. A text
+    with characters XML cannot carry is still parsed and written again: how the parser recovers
+    from them (it drops more than the character) is its own."""
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<rdf:Description xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" rdf:about="">
 <pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>
 </rdf:Description>
-<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" rdf:about="">
 <dc:format>application/pdf</dc:format>
-<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{t}</rdf:li></rdf:Alt></dc:title>
-<dc:creator><rdf:Seq><rdf:li>{a}</rdf:li></rdf:Seq></dc:creator>
-<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{s}</rdf:li></rdf:Alt></dc:description>
+<dc:title><rdf:Alt>{_li(title)}</rdf:Alt></dc:title>
+<dc:creator><rdf:Seq>{_li(author, lang=False)}</rdf:Seq></dc:creator>
+<dc:description><rdf:Alt>{_li(subject)}</rdf:Alt></dc:description>
 </rdf:Description>
-<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" rdf:about="">
 <xmp:CreatorTool>jiugai</xmp:CreatorTool><xmp:CreateDate>{stamp}</xmp:CreateDate>
 <xmp:ModifyDate>{stamp}</xmp:ModifyDate><xmp:MetadataDate>{stamp}</xmp:MetadataDate>
 </rdf:Description>
-<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<rdf:Description xmlns:pdf="http://ns.adobe.com/pdf/1.3/" rdf:about="">
 <pdf:Producer>{_PRODUCER}</pdf:Producer>
 </rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
-<?xpacket end="w"?>""".encode("utf-8")
+
+<?xpacket end="w"?>
+""".encode("utf-8")
 
 
 _ASTRAL = re.compile(rb"<([0-9A-Fa-f]{5,6})>")
@@ -57,37 +78,38 @@ def _utf16(match: re.Match) -> bytes:
 
 
 @contextmanager
-def noting_beyond_bmp():
-    """A context in which reportlab notes, as it writes each font subset's ToUnicode, whether the
-    subset holds characters beyond the BMP; it yields the set of those subsets' BaseFont names.
-    Only those need `_fix_to_unicode`, which otherwise inflates every font's ToUnicode to look."""
+def noting_subsets():
+    """A context in which reportlab notes, as it writes each font subset, whether the PDF/A pass
+    must look at it: a subset with characters beyond the BMP (`_fix_to_unicode`), or of a face
+    whose units per em are not 1000 (`_fix_widths`). Yields the set of their BaseFont names; most
+    documents have none, and the pass then reads no font back."""
     _install()
-    seen: set[str] = set()
-    token = _BEYOND_BMP.set(seen)
+    noted: set[str] = set()
+    token = _NOTED.set(noted)
     try:
-        yield seen
+        yield noted
     finally:
-        _BEYOND_BMP.reset(token)
+        _NOTED.reset(token)
 
 
 # The subsets noted in the render under way (a context variable: renders in threads do not mix).
-_BEYOND_BMP: ContextVar[set[str] | None] = ContextVar("jiugai_beyond_bmp", default=None)
+_NOTED: ContextVar[set[str] | None] = ContextVar("jiugai_noted_subsets", default=None)
 
 
 def _install() -> None:
     from reportlab.pdfbase import ttfonts
 
-    original = ttfonts.makeToUnicodeCMap
-    if getattr(original, "notes_beyond_bmp", False):
+    original = ttfonts.makeToUnicodeCMap  # called once per subset, with its name and characters
+    if getattr(original, "notes_subsets", False):
         return
 
     def make(fontname: str, subset: list[int]) -> str:
-        seen = _BEYOND_BMP.get()
-        if seen is not None and max(subset, default=0) > 0xFFFF:
-            seen.add(fontname)
+        noted = _NOTED.get()
+        if noted is not None and (max(subset, default=0) > 0xFFFF or _units_per_em(fontname.split("+")[-1]) != 1000):
+            noted.add(fontname)
         return original(fontname, subset)
 
-    make.notes_beyond_bmp = True
+    make.notes_subsets = True
     ttfonts.makeToUnicodeCMap = make
 
 
@@ -129,8 +151,10 @@ def _fix_widths(font: pikepdf.Object, base: str) -> None:
     font.Widths = pikepdf.Array(widths)
 
 
-def _fix_fonts(pdf: pikepdf.Pdf, beyond_bmp: set[str] | None) -> None:
-    """Each font once: its ToUnicode (all fonts, or only the subsets in `beyond_bmp`), its widths."""
+def _fix_fonts(pdf: pikepdf.Pdf, noted: set[str] | None) -> None:
+    """Each font once: its ToUnicode and widths; only the subsets `noted` (None: every font)."""
+    if noted is not None and not noted:
+        return
     seen: set = set()
     for page in pdf.pages:
         for _name, font in page.resources.get("/Font", {}).items():
@@ -138,9 +162,9 @@ def _fix_fonts(pdf: pikepdf.Pdf, beyond_bmp: set[str] | None) -> None:
                 continue
             seen.add(font.objgen)
             base = str(font.get("/BaseFont", ""))
-            if beyond_bmp is None or base.lstrip("/") in beyond_bmp:
+            if noted is None or base.lstrip("/") in noted:
                 _fix_to_unicode(font)
-            _fix_widths(font, base)
+                _fix_widths(font, base)
 
 
 _UNITS: dict[str, int | None] = {}
@@ -163,12 +187,12 @@ def _units_per_em(face_name: str) -> int | None:
 
 
 def convert(data: bytes, title: str, subject: str, issued: date, author: str = "jiugai",
-            beyond_bmp: set[str] | None = None) -> bytes:
+            noted: set[str] | None = None) -> bytes:
     """PDF/A-1b bytes from reportlab's output, dated `issued` (so the bytes are reproducible); `author`
-    is the issuing unit (Info Author and XMP dc:creator agree, as PDF/A asks). `beyond_bmp`: the
-    subsets `noting_beyond_bmp` noted while reportlab wrote `data` (None: every font is looked at)."""
+    is the issuing unit (Info Author and XMP dc:creator agree, as PDF/A asks). `noted`: the subsets
+    `noting_subsets` noted while reportlab wrote `data` (None: every font is looked at)."""
     pdf = pikepdf.open(io.BytesIO(data))
-    _fix_fonts(pdf, beyond_bmp)
+    _fix_fonts(pdf, noted)
     profile = pikepdf.Stream(pdf, _icc())
     profile["/N"] = 3
     pdf.Root["/OutputIntents"] = pikepdf.Array([pikepdf.Dictionary(
@@ -186,7 +210,8 @@ def convert(data: bytes, title: str, subject: str, issued: date, author: str = "
     metadata["/Type"], metadata["/Subtype"] = pikepdf.Name.Metadata, pikepdf.Name.XML
     pdf.Root["/Metadata"] = pdf.make_indirect(metadata)
     out = io.BytesIO()
-    # PDF/A-1 is PDF 1.4: no object streams; the XMP packet stays unfiltered.
+    # PDF/A-1 is PDF 1.4: no object streams; the XMP packet stays unfiltered, as _xmp wrote it.
     pdf.save(out, deterministic_id=True, compress_streams=False, force_version="1.4",
-             object_stream_mode=pikepdf.ObjectStreamMode.disable, qdf=False)
+             object_stream_mode=pikepdf.ObjectStreamMode.disable, qdf=False,
+             fix_metadata_version=any(_NOT_XML.search(v) for v in (title, subject, author)))
     return out.getvalue()

@@ -22,9 +22,10 @@ __all__ = ["render", "story"]
 def _configure_reportlab() -> None:
     from reportlab import rl_config
 
-    from service.render import cjkwrap
+    from service.render import cjkwrap, ttfsubset
 
     cjkwrap.install()
+    ttfsubset.install()
     rl_config.useA85 = 0  # binary Flate streams: smaller and faster than ASCII85 on top
 
 

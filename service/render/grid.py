@@ -8,6 +8,7 @@ one), and every line but the last is spread so that its last glyph ends on the r
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -38,25 +39,32 @@ class Line:
     last: bool  # the paragraph's last line (or one ended by a line break): not spread
 
 
-def _wordish(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in ".,-_/:%+#@()")
+# A token's text: a run of Latin letters, digits and the marks inside codes and amounts, or any one character.
+_PIECE = re.compile(r"[A-Za-z0-9.,\-_/:%+#@()]+|.", re.S)
+# One character's token by (font, size, pitch): a page has a few hundred distinct characters and draws
+# each many times, so measuring each once saves most of the layout's time. Bounded by the fonts'
+# coverage; Latin runs (amounts, codes: unbounded) are measured each time.
+_CHARS: dict[tuple[str, float, float | None], dict[str, Token]] = {}
+
+
+def _token(piece: str, font: str, size: float, pitch: float | None) -> Token:
+    width = stringWidth(piece, font, size)
+    wide = len(piece) == 1 and unicodedata.east_asian_width(piece) in "WF"
+    return Token(piece, font, width, pitch if (wide and pitch) else width, wide)
 
 
 def tokens(runs: list[tuple[str, str]], size: float, pitch: float | None) -> list[Token]:
     """The tokens of (font, text) runs; `pitch` None lays out on natural widths (titles)."""
     out: list[Token] = []
     for font, text in runs:
-        i = 0
-        while i < len(text):
-            j = i + 1
-            if _wordish(text[i]):
-                while j < len(text) and _wordish(text[j]):
-                    j += 1
-            piece = text[i:j]
-            width = stringWidth(piece, font, size)
-            wide = len(piece) == 1 and unicodedata.east_asian_width(piece) in "WF"
-            out.append(Token(piece, font, width, pitch if (wide and pitch) else width, wide))
-            i = j
+        known = _CHARS.setdefault((font, size, pitch), {})
+        for piece in _PIECE.findall(text):
+            tok = known.get(piece)
+            if tok is None:
+                tok = _token(piece, font, size, pitch)
+                if len(piece) == 1:
+                    known[piece] = tok
+            out.append(tok)
     return out
 
 

@@ -7,6 +7,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from datetime import date
 from functools import lru_cache
 
 import pytest
@@ -111,6 +112,27 @@ def test_pdf_author_is_the_issuing_unit(kind, folder):
     author = PdfReader(io.BytesIO(data)).metadata.author
     assert author and author != "jiugai" and ("办" in author or "街道" in author or "组" in author)
     assert f"<rdf:li>{author}</rdf:li>".encode() in data  # dc:creator agrees
+
+
+@pytest.mark.parametrize("title", ["关于朝晖一区的公示", "R&D <东段> \"x\" 'y'\r\nz", "", "a\x07b"])
+def test_xmp_packet_is_what_pikepdf_writes_back(title):
+    """The PDF/A pass writes the XMP packet as pikepdf serialises it, so its save need not parse the
+    packet and write it again; a packet pikepdf reads and writes back must come out unchanged."""
+    import pikepdf
+    from reportlab.pdfgen.canvas import Canvas
+
+    from service.render import pdfa
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    canvas.drawString(72, 72, "x")
+    canvas.save()
+    data = pdfa.convert(out.getvalue(), title=title, subject="GS-0000000000000000", issued=date(2019, 10, 8), author=title)
+    pdf = pikepdf.open(io.BytesIO(data))
+    written = pdf.Root.Metadata.read_bytes()
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False):
+        pass
+    assert pdf.Root.Metadata.read_bytes() == written
 
 
 def test_qr_code_keeps_a_four_module_quiet_zone():

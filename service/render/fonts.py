@@ -55,6 +55,8 @@ class FontChain:
 
     def runs(self, text: str, preferred: str) -> list[tuple[str, str]]:
         """Split text into (font, run) pieces, each drawn by one font."""
+        if text and self.coverage[self.names.index(preferred)].issuperset(map(ord, text)):
+            return [(preferred, text)]  # the common case, one set operation instead of a lookup per character
         pieces: list[tuple[str, str]] = []
         for char in text:
             font = self.font_for(char, preferred)

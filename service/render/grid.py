@@ -10,6 +10,7 @@ so that its last glyph ends on the right margin.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -40,31 +41,40 @@ class Line:
     last: bool  # the paragraph's last line (or one ended by a line break): not spread
 
 
-def _wordish(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in ".,-_/:%+#@()")
+# A token's text: a run of Latin letters, digits and the marks inside codes and amounts, or any one character.
+_LATIN = r"[A-Za-z0-9.,\-_/:%+#@()]"
+_PIECE = re.compile(_LATIN + r"+|.", re.S)
+_IS_LATIN = re.compile(_LATIN)
+# One character's token by (font, size, pitch): a page has a few hundred distinct characters and draws
+# each many times, so measuring each once saves most of the layout's time. Bounded by the fonts'
+# coverage; Latin runs (amounts, codes: unbounded) are measured each time.
+_CHARS: dict[tuple[str, float, float | None], dict[str, Token]] = {}
+
+
+def _token(piece: str, font: str, size: float, pitch: float | None) -> Token:
+    width = stringWidth(piece, font, size)
+    wide = len(piece) == 1 and unicodedata.east_asian_width(piece) in "WF"
+    if pitch and wide:
+        cell = pitch
+    elif pitch and _IS_LATIN.match(piece):  # as Word and LibreOffice set Latin on a character grid:
+        cell = math.ceil(width / pitch - 1e-6) * pitch  # across as many whole cells as it needs
+    else:
+        cell = width
+    return Token(piece, font, width, cell, wide)
 
 
 def tokens(runs: list[tuple[str, str]], size: float, pitch: float | None) -> list[Token]:
     """The tokens of (font, text) runs; `pitch` None lays out on natural widths (titles)."""
     out: list[Token] = []
     for font, text in runs:
-        i = 0
-        while i < len(text):
-            j = i + 1
-            if _wordish(text[i]):
-                while j < len(text) and _wordish(text[j]):
-                    j += 1
-            piece = text[i:j]
-            width = stringWidth(piece, font, size)
-            wide = len(piece) == 1 and unicodedata.east_asian_width(piece) in "WF"
-            if pitch and wide:
-                cell = pitch
-            elif pitch and _wordish(piece[0]):  # as Word and LibreOffice set Latin on a character grid:
-                cell = math.ceil(width / pitch - 1e-6) * pitch  # across as many whole cells as it needs
-            else:
-                cell = width
-            out.append(Token(piece, font, width, cell, wide))
-            i = j
+        known = _CHARS.setdefault((font, size, pitch), {})
+        for piece in _PIECE.findall(text):
+            tok = known.get(piece)
+            if tok is None:
+                tok = _token(piece, font, size, pitch)
+                if len(piece) == 1:
+                    known[piece] = tok
+            out.append(tok)
     return out
 
 

@@ -15,6 +15,7 @@ from service.domain.findings import Finding, Report
 from service.domain.package import Package
 from service.domain.ruleset import choose
 from service.render import docx, pdf
+from service.render.fonts import MissingGlyph
 from service.render.layouts import LAYOUTS
 from service.resources import templates
 
@@ -81,6 +82,15 @@ def sign(rendered: Rendered, key) -> Rendered:
                    unsigned_sha256=hashlib.sha256(rendered.data).hexdigest())
 
 
+def _word_plan(kind_name: str, ctx: dict) -> dict:
+    """The PDF's tightened page, for Word to tighten the same (pdf.plan); none when no PDF can be
+    drawn (a character no font has: Word substitutes a face where the PDF cannot)."""
+    try:
+        return pdf.plan(LAYOUTS[kind_name], ctx)
+    except MissingGlyph:
+        return {}
+
+
 def render(kind_name: str, fmt: str, package: Package, report: Report, checker: Checker,
            settings: Settings | None = None, archive: Mapping[str, str] | None = None) -> Rendered:
     """Render one document of `package`; raises Blocked, KeyError for an unknown kind or format.
@@ -101,8 +111,7 @@ def render(kind_name: str, fmt: str, package: Package, report: Report, checker: 
     issued = issued_on(kind_name, package)
     marks: dict = {}
     if fmt == "docx":
-        # Word turns its pages as the PDF does only if it tightens the same page (pdf.plan)
-        data = docx.render(templates() / f"{kind_name}.docx", ctx, issued, ctx["title"], pdf.plan(LAYOUTS[kind_name], ctx))
+        data = docx.render(templates() / f"{kind_name}.docx", ctx, issued, ctx["title"], _word_plan(kind_name, ctx))
     else:
         data = pdf.render(LAYOUTS[kind_name], ctx, issued, ctx["title"], marks=marks)
     return Rendered(kind_name, fmt, issue.number, ctx["title"], data, marks.get("closing"))

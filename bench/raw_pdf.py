@@ -105,7 +105,8 @@ class _PlainParagraph(Paragraph):
     of it), as close as a Paragraph gets to moving the last two lines."""
 
     def __init__(self, runs, size, leading, *, align="justify", indent_chars=0, grid=True, bold=False,
-                 space_after=0, right_chars=0, lines=None):
+                 space_after=0, right_chars=0, lines=None, tight=None, key=None):
+        # tight, key: the closing page's tightening (grid.Tightening) is the grid's own, not priced here
         font = runs[0][0] if runs else FANGSONG
         markup = "".join(escape(text).replace("\n", "<br/>") if f == font else f'<font name="{f}">{escape(text)}</font>'
                          for f, text in runs)

@@ -124,6 +124,11 @@ class Tightening:
         self.paragraphs: dict[int, list] = {}  # page → the body paragraphs (or their pieces) drawn on it
         self.rows: dict[int, int] = {}  # page → table rows drawn on it
 
+    def adopt(self, other: "Tightening") -> None:
+        """Take another's page and factors, and forget what was drawn (for the next build)."""
+        self.page, self.factor, self.word = other.page, other.factor, other.word
+        self.drawn, self.first, self.paragraphs, self.rows = {}, {}, {}, {}
+
     def leading(self, base: float, canvas) -> float:
         if self.page is not None and canvas is not None and canvas.getPageNumber() == self.page:
             return base * self.factor

@@ -99,10 +99,10 @@ class _LayoutOnly(Canvas):
         pass
 
 
-def _build(layout, ctx, fonts, marks: dict, tight: Tightening, title: str, author: str,
-           write: bool = True) -> tuple[bytes, set[str]]:
-    """The layout built into PDF bytes (none when not `write`), with the font subsets pdfa must fix."""
-    flow = story(layout, ctx, fonts, marks, tight)
+def _run(flow: list, ctx: dict, tight: Tightening, title: str, author: str, write: bool) -> tuple[bytes, set[str]]:
+    """One build of the story's flowables (kept for the next: reportlab's own multiBuild way of
+    undoing what a build marks on them) into PDF bytes, none when not `write`; with the font
+    subsets pdfa must fix."""
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=g.LEFT_MM * mm, rightMargin=g.RIGHT_MM * mm,
                           topMargin=g.TOP_MM * mm, bottomMargin=g.BOTTOM_MM * mm, title=title, author=author,
@@ -112,12 +112,27 @@ def _build(layout, ctx, fonts, marks: dict, tight: Tightening, title: str, autho
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="type-area")
     doc.addPageTemplates([PageTemplate(id="gbt9704", frames=[frame], onPage=_decorate(ctx))])
     doc.tight = tight  # tables note their rows per page (pdf_story._Table)
-    if not write:
-        doc.build(flow, canvasmaker=_LayoutOnly)
-        return b"", set()
-    with pdfa.noting_subsets() as noted:
-        doc.build(flow)
-    return out.getvalue(), noted
+    edits: list = []
+    doc._multiBuildEdits = edits.append
+    try:
+        if not write:
+            doc.build(list(flow), canvasmaker=_LayoutOnly)
+            return b"", set()
+        with pdfa.noting_subsets() as noted:
+            doc.build(list(flow))
+        return out.getvalue(), noted
+    finally:
+        for undo, *args in edits:
+            undo(*args)
+
+
+def _laid_out(layout, ctx: dict, fonts: FontChain):
+    """The story laid out once, drawing and writing nothing: (flowables, marks, tightening state,
+    the page to tighten or None)."""
+    marks, tight = {}, Tightening()
+    flow = story(layout, ctx, fonts, marks, tight)
+    _run(flow, ctx, tight, "", "", write=False)
+    return flow, marks, tight, tightening(marks, tight)
 
 
 def tightening(marks: dict, tight: Tightening) -> Tightening | None:
@@ -152,9 +167,7 @@ def plan(layout: tuple[Block, ...], ctx: dict, fonts: FontChain | None = None) -
     {"tight": (page, Word's factor), "from": (block, item) of the first body paragraph on that page}
     when a page is tightened, else {}."""
     _configure_reportlab()
-    marks, tight = {}, Tightening()
-    _build(layout, ctx, fonts or chain(), marks, tight, "", "", write=False)
-    better = tightening(marks, tight)
+    _flow, _marks, tight, better = _laid_out(layout, ctx, fonts or chain())
     if better is None or better.page not in tight.first:
         return {}
     return {"tight": (better.page, better.word), "from": tight.first[better.page]}
@@ -164,22 +177,23 @@ def render(layout: tuple[Block, ...], ctx: dict, issued: date, title: str, fonts
            marks: dict | None = None, plan: dict | None = None) -> bytes:
     """The document as PDF/A-1b bytes; the same context and date always give the same bytes.
     Its author (Info and dc:creator) is the issuing unit, `ctx["unit"]`. `marks` receives where the
-    closing block ends; `plan` the tightened page and factor, when one is ("tight": (page, factor))."""
+    closing block ends; `plan` the tightened page and factor, when one is ("tight": (page, factor)).
+    Laid out once without drawing, then built once (twice if a tightened page failed to hold it)."""
     _configure_reportlab()
-    fonts = fonts or chain()
     author = ctx.get("unit") or "jiugai"
-    first, tight = {}, Tightening()
-    data, noted = _build(layout, ctx, fonts, first, tight, title, author)
-    chosen = first
-    better = tightening(first, tight)
+    flow, placed, tight, better = _laid_out(layout, ctx, fonts or chain())
+    first = tight.first.get(better.page) if better is not None else None
     if better is not None:
-        second = {}
-        tightened, tightened_noted = _build(layout, ctx, fonts, second, better, title, author)
-        if second.get("closing", (None,))[0] == better.page - 1:  # it came onto the body's page: keep it
-            data, noted, chosen = tightened, tightened_noted, second
-            if plan is not None and better.page in tight.first:
-                plan.update({"tight": (better.page, better.factor), "from": tight.first[better.page]})  # the PDF's
+        tight.adopt(better)
+        placed.clear()
+    data, noted = _run(flow, ctx, tight, title, author, write=True)
+    if better is not None and placed.get("closing", (None,))[0] != better.page - 1:
+        tight.adopt(Tightening())  # the tightened page did not hold it after all: as laid out first
+        placed.clear()
+        data, noted = _run(flow, ctx, tight, title, author, write=True)
+    elif better is not None and plan is not None and first is not None:
+        plan.update({"tight": (better.page, better.factor), "from": first})  # the PDF's factor
     if marks is not None:
-        marks.update(chosen)
+        marks.update(placed)
     return pdfa.convert(data, title=title, subject=ctx.get("doc_number", ""), issued=issued, author=author,
                         noted=noted)

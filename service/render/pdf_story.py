@@ -54,6 +54,19 @@ def _cell_style(font: str, size: float, align: int) -> ParagraphStyle:
                           alignment=align, wordWrap="CJK")
 
 
+class _Cell(Paragraph):
+    """A table cell's paragraph, broken into lines once per width: a table wraps its cells each time
+    it is measured (on every attempt to place or split it, and again in the second build), and the
+    cells never split, so the lines at a width stay what they were."""
+
+    def wrap(self, availWidth, availHeight):
+        if getattr(self, "_wrapped_at", None) != availWidth:
+            self._size = super().wrap(availWidth, availHeight)
+            self._wrapped_at = availWidth
+        self.width, self.height = self._size
+        return self._size
+
+
 class TailRows(Flowable):
     """The last rows of a list table: with the header row when they start a page, without it when
     they follow the rest of the table on the same page."""
@@ -103,13 +116,13 @@ def _table(block: Table, ctx: dict, fonts: FontChain, tail: int) -> list:
     head = None
     if any(c.header for c in block.columns):
         style = _cell_style(SANS, size, TA_CENTER)
-        head = [Paragraph(_markup(c.header, fonts, SANS), style) for c in block.columns]
+        head = [_Cell(_markup(c.header, fonts, SANS), style) for c in block.columns]
     rows = []
     for row in ctx[block.rows]:
         local = {**ctx, block.var: row}
         cells = []
         for col in block.columns:
-            para = Paragraph(_markup(text_of(col.cell, local), fonts, FANGSONG), _cell_style(FANGSONG, size, _ALIGN[col.align]))
+            para = _Cell(_markup(text_of(col.cell, local), fonts, FANGSONG), _cell_style(FANGSONG, size, _ALIGN[col.align]))
             # an empty cell of a row with a minimum height (room to sign), as Word's "at least" row height
             cells.append(Spacer(1, block.row_height_mm * mm - 2 * CELL_PAD_TB) if block.row_height_mm and not col.cell else para)
         rows.append(cells)

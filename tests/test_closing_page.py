@@ -97,3 +97,19 @@ def test_no_paragraph_leaves_a_single_line_at_a_page_foot_or_top():
     assert (head.line_count(), rest.line_count()) == (3, 2)
     head, rest = para.split(width, 2.2 * g.BODY_LEADING)
     assert (head.line_count(), rest.line_count()) == (2, 3)
+
+
+def test_the_closing_block_takes_a_whole_three_line_paragraph_rather_than_leave_one_line():
+    from service.render.fonts import FANGSONG, chain
+    from service.render.grid import GridParagraph
+    from service.render.pdf_story import _tail
+
+    chain()
+    three = GridParagraph([(FANGSONG, "改" * (28 * 2 + 5))], 16, g.BODY_LEADING, indent_chars=2)
+    flow = [three]
+    taken = _tail(flow)
+    assert flow == [] and taken == [three]  # not one line left behind and two taken
+    five = GridParagraph([(FANGSONG, "改" * (28 * 4 + 5))], 16, g.BODY_LEADING, indent_chars=2)
+    flow = [five]
+    taken = _tail(flow)
+    assert [p.line_count() for p in flow] == [3] and [p.line_count() for p in taken] == [2]

@@ -222,7 +222,11 @@ def _tail(flow: list) -> list:
     taken: list = []
     need = TAIL_LINES
     while need > 0 and flow and isinstance(flow[-1], GridParagraph):
-        head, tail = flow.pop().cut(need)
+        paragraph = flow.pop()
+        head, tail = paragraph.cut(need)
+        if head is not None and head.line_count() == 1:  # no line left alone (Word's widow control
+            taken.insert(0, paragraph)                   # moves the whole paragraph)
+            break
         taken.insert(0, tail)
         if head is not None:
             flow.append(head)

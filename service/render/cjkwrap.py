@@ -11,8 +11,9 @@ from __future__ import annotations
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START, getCharWidths
 from reportlab.platypus import paragraph as _rl
 
-CANNOT_START = ALL_CANNOT_START + "，：；！？》〉）」』】〕、。…”’％>"
-CANNOT_END = ALL_CANNOT_END + "“‘（《〈「『【〔<("
+# The ratio sign ∶ neither starts nor ends a line: 1∶1 is never broken.
+CANNOT_START = ALL_CANNOT_START + "，：；！？》〉）」』】〕、。…”’％>∶"
+CANNOT_END = ALL_CANNOT_END + "“‘（《〈「『【〔<(∶"
 
 
 def _width(u, max_width: float) -> float:

@@ -264,7 +264,8 @@ def build(layout: tuple[Block, ...], title: str) -> bytes:
     _style(doc, "JG Table 9", g.WORD_BODY_FONT, 9, align=WD_ALIGN_PARAGRAPH.LEFT, leading=9 * 1.35, grid=False)
     _style(doc, "JG Table Head", g.WORD_HEADING1_FONT, g.TABLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, leading=g.TABLE_PT * 1.35, grid=False)
     _style(doc, "JG Sides", g.WORD_BODY_FONT, g.BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, keep=True, grid=False)
-    _style(doc, "JG Signature", g.WORD_BODY_FONT, g.BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, keep=True)
+    # off the character grid, as the PDF's closing block: the date's digits without cells' gaps
+    _style(doc, "JG Signature", g.WORD_BODY_FONT, g.BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, keep=True, grid=False)
     _style(doc, "JG Page Number", g.WORD_BODY_FONT, g.PAGE_NUMBER_PT, leading=g.PAGE_NUMBER_PT * 1.2, grid=False)
     _style(doc, "JG Provenance", g.WORD_BODY_FONT, g.PROVENANCE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, leading=g.PROVENANCE_PT * 1.3, grid=False)
     _page(doc)

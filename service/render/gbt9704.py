@@ -16,3 +16,6 @@ WORD_TITLE_FONT = "方正小标宋简体"
 WORD_BODY_FONT = "仿宋_GB2312"
 WORD_HEADING1_FONT = "黑体"
 WORD_HEADING2_FONT = "楷体_GB2312"
+# The Word body's glyphs are 98 % wide (w:w, docx_template.GRID_SCALE: LibreOffice gives a glyph one
+# grid cell only if it is no wider than the cell); a Latin run spans the whole cells of that width.
+WORD_GLYPH_SCALE = 0.98

@@ -19,6 +19,7 @@ from reportlab.platypus.flowables import Flowable
 
 from service.render.cjkwrap import CANNOT_END, CANNOT_START
 from service.render.fonts import FontChain
+from service.render.gbt9704 import WORD_GLYPH_SCALE
 
 CHARS_PER_LINE = 28
 
@@ -56,8 +57,8 @@ def _token(piece: str, font: str, size: float, pitch: float | None) -> Token:
     wide = len(piece) == 1 and unicodedata.east_asian_width(piece) in "WF"
     if pitch and wide:
         cell = pitch
-    elif pitch and _IS_LATIN.match(piece):  # as Word and LibreOffice set Latin on a character grid:
-        cell = math.ceil(width / pitch - 1e-6) * pitch  # across as many whole cells as it needs
+    elif pitch and _IS_LATIN.match(piece):  # as Word and LibreOffice set Latin on a character grid: across
+        cell = math.ceil(width * WORD_GLYPH_SCALE / pitch - 1e-6) * pitch  # the whole cells its Word width needs
     else:
         cell = width
     return Token(piece, font, width, cell, wide)
@@ -263,12 +264,16 @@ def _positions(line: Line, right: float, align: str):
             out.append((x, t))
             x += t.width + gap
         return out
-    used = sum(t.cell for t in toks)
+    # A line not spread: Chinese on the grid's cells, Latin runs at their own width. They took whole
+    # cells to break the lines as Word does, but drawn in them they would stand apart from the
+    # Chinese around them (“编号 XC-2020-007 ，”), which reads as stray spaces.
+    advance = [t.cell if t.wide else t.width for t in toks]
+    used = sum(advance)
     x = {"center": (right - used) / 2, "right": right - used}.get(align, line.indent)
     out = []
-    for t in toks:
-        out.append((x + (t.cell - t.width) / 2, t))  # centred in its cells
-        x += t.cell
+    for t, step in zip(toks, advance):
+        out.append((x + (t.cell - t.width) / 2 if t.wide else x, t))
+        x += step
     return out
 
 
@@ -294,7 +299,7 @@ class Closing(Flowable):
 
     def draw(self):
         cell = self.width / CHARS_PER_LINE
-        laid = [tokens(runs, self.size, cell) for runs in self.lines]
+        laid = [tokens(runs, self.size, None) for runs in self.lines]  # off the grid, as in Word: no gaps in the date
         widths = [sum(t.cell for t in toks) for toks in laid]
         date_right = self.width - 4 * cell
         centre = date_right - widths[-1] / 2
@@ -305,7 +310,7 @@ class Closing(Flowable):
             y = self.height - n * self.leading - baseline
             for t in toks:
                 text.setFont(t.font, self.size)
-                text.setTextOrigin(x + (t.cell - t.width) / 2 if t.wide else x, y)
+                text.setTextOrigin(x, y)
                 text.textOut(t.text)
                 x += t.cell
         self.canv.drawText(text)

@@ -27,6 +27,7 @@ MISSING = ("LibreOffice (Debian's libreoffice-writer-nogui) or pdftotext (popple
 FOLDERS = ["examples/declaration", "examples/acceptance", "examples/handover", "declaration/chaohui-234-valid",
            "acceptance/chaohui-234-valid", "handover/chaohui-234-valid"]
 WHOLE: dict[str, list[str]] = {}  # per handover record: the codes and dates it must print whole
+PDFS: dict[str, tuple[Path, Path]] = {}  # per document: (our PDF, LibreOffice's PDF of its DOCX)
 DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")  # pdftotext may space LibreOffice's digits
 CODE = re.compile(r"[A-Z0-9]{2,8}-\d{4}-[A-Z]{1,2}-\d{4}")
 # Per document: a line of a list table's body (what shows the table reaches a page) and its header's first cell.
@@ -70,6 +71,7 @@ def converted(tmp_path_factory):
     subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(work / 'profile').as_uri()}",
                     "--convert-to", "pdf", "--outdir", str(office), *sorted(map(str, words.glob("*.docx")))],
                    env=env, capture_output=True, timeout=900, check=True)
+    PDFS.update({name: (ours / f"{name}.pdf", office / f"{name}.pdf") for name in codes})
     return {name: (kind, _pages(ours / f"{name}.pdf"), _pages(office / f"{name}.pdf")) for name, kind in codes.items()}
 
 
@@ -108,3 +110,25 @@ def test_table_header_on_every_page_a_table_reaches(converted):
             for n, page in enumerate(pages, start=1):
                 if any(row.search(line) for line in page.splitlines()):
                     assert header in page, f"{who} {name}: page {n} holds table rows without the header {header}"
+
+
+def _foot(pdf: Path) -> tuple[float, float]:
+    """Page 1's page number and provenance line: the bottom of each (points from the page's foot)."""
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(str(pdf))[0]
+    text = page.get_textpage()
+    bottoms: dict[str, float] = {}
+    for i in range(text.count_chars()):
+        ch = text.get_text_range(i, 1)
+        if ch in "—文":  # the page number's dash, the provenance's 文书编号
+            _left, bottom, _right, _top = text.get_charbox(i)
+            bottoms[ch] = min(bottoms.get(ch, bottom), bottom)
+    return bottoms["—"], bottoms["文"]
+
+
+def test_page_number_and_provenance_sit_where_the_pdf_puts_them(converted):
+    for name in ("examples-declaration-notice", "examples-handover-handover-record"):
+        ours, office = PDFS[name]
+        for mine, theirs, what in zip(_foot(ours), _foot(office), ("page number", "provenance line")):
+            assert abs(mine - theirs) < 2 * 72 / 25.4, f"{name}: the {what} is {abs(mine - theirs) / 72 * 25.4:.1f} mm off"

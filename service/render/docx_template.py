@@ -86,7 +86,7 @@ def _page(doc) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(g.TOP_MM), Mm(g.BOTTOM_MM)
     section.left_margin, section.right_margin = Mm(g.LEFT_MM), Mm(g.RIGHT_MM)
-    section.footer_distance = Mm(g.FOOTER_DISTANCE_MM)
+    section.footer_distance = Mm(g.FOOTER_DISTANCE_MM)  # from the page's foot to the footer's last line
     section.header_distance = Mm(15)
     doc.settings.odd_and_even_pages_header_footer = True
     for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
@@ -109,7 +109,12 @@ def _page(doc) -> None:
         field.append(run)
         number._p.append(field)
         number.add_run(" —")
+        # the provenance line at the foot as in the PDF (10 mm up), the number 7 mm under the type area
+        number.paragraph_format.space_after = Pt(FOOTER_GAP_PT)
         footer.add_paragraph("{{ provenance }}", style="JG Provenance")
+
+
+FOOTER_GAP_PT = 24  # between the page number's line and the provenance line (measured in LibreOffice)
 
 
 # Markers replaced by Jinja in the saved XML (python-docx cannot write template syntax into attributes).

@@ -1,7 +1,7 @@
 """GB/T 9704-2012 page figures shared by the Word templates and the PDF."""
 
 TOP_MM, BOTTOM_MM, LEFT_MM, RIGHT_MM = 37, 35, 28, 26  # type area 156 × 225 mm
-FOOTER_DISTANCE_MM = 18
+FOOTER_DISTANCE_MM = 8
 TITLE_PT = 22        # 2号
 BODY_PT = 16         # 3号
 PAGE_NUMBER_PT = 14  # 4号

@@ -258,3 +258,18 @@ def test_notice_prints_from_a_bare_package_json():
         report = checker().check(package)
         assert {f.rule for f in report.errors} == {"ATTACHMENT-MISSING"}
         assert render("notice", "pdf", package, report, checker()).data.startswith(b"%PDF-1.4")
+
+
+def test_the_11_notice_names_its_communities_only_when_it_has_several():
+    import io
+
+    from docx import Document
+
+    from test_print_fidelity import rendered
+
+    def text(folder: str) -> str:
+        return "\n".join(p.text for p in Document(io.BytesIO(rendered("notice", folder, "docx"))).paragraphs)
+
+    one, three = text("examples-1.1/declaration"), text("declaration/chaohui-234-valid")
+    assert "共1个小区" not in one and "朝晖一区位于" in one
+    assert "包括朝晖二区、朝晖三区、朝晖四区共3个小区。" in three

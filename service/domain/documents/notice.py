@@ -36,8 +36,9 @@ def context(doc: dict, report: Report, ruleset: RuleSet, issue: Issue) -> dict:
     if is_multi(doc):
         listed = communities(doc)
         each_one = "；".join(f"{c.name or ''}位于{c.get('address') or ''}，建成于{c.integer('built_year')}年" for c in listed)
-        ctx["overview"] = (f"{ctx['project_name']}包括{ctx['community']}共{len(listed)}个小区。{each_one}。"
-                           f"改造规模：{scale(doc)}。{plan_year}")
+        # “包括朝晖一区共1个小区” says nothing a one-community project needs said
+        members = f"{ctx['project_name']}包括{ctx['community']}共{len(listed)}个小区。" if len(listed) > 1 else ""
+        ctx["overview"] = f"{members}{each_one}。改造规模：{scale(doc)}。{plan_year}"
     else:
         ctx["overview"] = (f"{ctx['community']}位于{ctx['address']}，建成于{v.integer(doc, '/project/built_year')}年，"
                            f"共{scale(doc)}。{plan_year}")

@@ -68,7 +68,7 @@ def test_docx_tightens_the_same_paragraphs_as_the_pdf():
     plan = pdf.plan(LAYOUTS[kind], _context(kind, folder))
     assert plan["tight"][0] == 1
     document = zipfile.ZipFile(io.BytesIO(rendered(kind, folder, "docx"))).read("word/document.xml").decode()
-    line = int(579 * plan["tight"][1])
+    line = int(g.BODY_LINE_TWIPS * plan["tight"][1])
     assert f'<w:snapToGrid w:val="0"/><w:spacing w:line="{line}" w:lineRule="exact"/>' in document
     untouched = zipfile.ZipFile(io.BytesIO(rendered(*UNTOUCHED, "docx"))).read("word/document.xml").decode()
     assert 'w:lineRule="exact"/>' not in untouched.split("<w:body>")[1].split("<w:tbl>")[0]

@@ -11,6 +11,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment
 from markupsafe import Markup
 
+from service.render import gbt9704 as g
 from service.render.zipfix import normalise_zip
 
 
@@ -49,20 +50,17 @@ def closing_unit_right(unit: str, date_text: str) -> int:
     return max(0, round(DATE_RIGHT_TWIPS + (_chars(date_text) - _chars(unit)) / 2 * pitch))
 
 
-BODY_LINE_TWIPS = 579  # the grid's 28.95 pt line
-
-
 def tight_at(plan: dict):
     """The template's `tight_at(block, item=0)`: for the body paragraphs from the first on the page
     the PDF's layout tightened (service.render.pdf.plan) to the end, that page's exact leading,
-    off the grid (LibreOffice keeps a snapped line on the grid's pitch whatever its spacing; the
-    characters keep the grid's pitch by the style's quarter-point tighter spacing, as in the PDF)."""
+    off the line grid (LibreOffice keeps a snapped line on the grid's pitch whatever its spacing;
+    Word keeps the characters on the character grid, a run's own setting)."""
     if not plan:
         return lambda block, item=0: ""
-    line = int(BODY_LINE_TWIPS * plan["tight"][1])  # rounded down: never looser than the PDF's
+    line = int(g.BODY_LINE_TWIPS * plan["tight"][1])  # rounded down: never looser than the plan's
     start = tuple(plan["from"])
-    xml = Markup(f'<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:snapToGrid w:val="0"/>'
-                 f'<w:spacing w:line="{line}" w:lineRule="exact"/>')
+    # (autoSpaceDE/DN are off in Normal already)
+    xml = Markup(f'<w:snapToGrid w:val="0"/><w:spacing w:line="{line}" w:lineRule="exact"/>')
     return lambda block, item=0: xml if (block, item) >= start else ""
 
 

@@ -123,17 +123,8 @@ _TAIL_JINJA = "{% if loop.revindex in (1, 2) %}<w:keepNext/>{% endif %}"  # the 
 _UNIT_MARK, _UNIT_JINJA = '<w:ind w:right="23"/>', '<w:ind w:right="{{ closing_unit_right }}"/>'
 # A body paragraph's place for the tightened leading of the closing block's page (docx.tight_at)
 _TIGHT_MARK = re.compile(r'<w:spacing w:line="JGTIGHT(\d+)(L?)"/>')
-TWIPS_PER_MM = 1440 / 25.4
+TWIPS_PER_MM, CELL_TWIPS, GRID_SCALE, INDENT_TWIPS = g.TWIPS_PER_MM, g.CELL_TWIPS, g.GRID_SCALE, g.INDENT_TWIPS
 DATE_RIGHT_TWIPS = round(4 * (156 / 28) * TWIPS_PER_MM)  # 成文日期 right-indented four characters of the grid
-# The grid's cell as LibreOffice reckons it from docGrid: whole twips (315 of the exact 315.86). In
-# LibreOffice (7.4) a character on the grid takes as many whole cells as its glyph's advance needs,
-# measured without character spacing (w:spacing): a 16 pt glyph (320 twips) takes two, and a line
-# broken inside a run holds 14 characters. The body's glyphs are therefore 98 % wide (w:w, 313.6
-# twips): one cell. Word and WPS set 28 a line with 3号 on the 15.79 pt pitch (the usual GB/T 9704
-# set-up); with glyphs 2 % narrower still 28 (a 29th would need every advance under 15.25 pt).
-CELL_TWIPS = int(156 / 28 * TWIPS_PER_MM)
-GRID_SCALE = 100 * CELL_TWIPS // (g.BODY_PT * 20)
-INDENT_TWIPS = 2 * CELL_TWIPS  # 2 characters; a twip more and LibreOffice gives the indent a third cell
 
 
 # Successors of an element in its parent's schema sequence (Word rejects elements out of order).

@@ -16,6 +16,16 @@ WORD_TITLE_FONT = "方正小标宋简体"
 WORD_BODY_FONT = "仿宋_GB2312"
 WORD_HEADING1_FONT = "黑体"
 WORD_HEADING2_FONT = "楷体_GB2312"
-# The Word body's glyphs are 98 % wide (w:w, docx_template.GRID_SCALE: LibreOffice gives a glyph one
-# grid cell only if it is no wider than the cell); a Latin run spans the whole cells of that width.
-WORD_GLYPH_SCALE = 0.98
+# The Word grid's cell as LibreOffice reckons it from docGrid: whole twips (315 of the exact 315.86). In
+# LibreOffice (7.4) a character on the grid takes as many whole cells as its glyph's advance needs,
+# measured without character spacing (w:spacing): a 16 pt glyph (320 twips) takes two, and a line
+# broken inside a run holds 14 characters. The body's glyphs are therefore 98 % wide (w:w, 313.6
+# twips): one cell. Word and WPS set 28 a line with 3号 on the 15.79 pt pitch (the usual GB/T 9704
+# set-up); with glyphs 2 % narrower still 28 (a 29th would need every advance under 15.25 pt).
+# The PDF measures a Latin run's whole cells at that width too (grid.tokens).
+TWIPS_PER_MM = 1440 / 25.4
+CELL_TWIPS = int(156 / 28 * TWIPS_PER_MM)
+GRID_SCALE = 100 * CELL_TWIPS // (BODY_PT * 20)  # per cent
+WORD_GLYPH_SCALE = GRID_SCALE / 100
+INDENT_TWIPS = 2 * CELL_TWIPS  # 2 characters; a twip more and LibreOffice gives the indent a third cell
+BODY_LINE_TWIPS = round(BODY_LEADING * 20)  # 579

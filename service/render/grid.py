@@ -201,13 +201,13 @@ class GridParagraph(Flowable):
 
     def cut(self, keep: int) -> tuple["GridParagraph | None", "GridParagraph"]:
         """(all but the last `keep` lines, the last `keep` lines), at the width last laid out."""
-        lines = self.lines(self._width or _TYPE_WIDTH)
+        lines = self.lines(self._width or TYPE_WIDTH)
         if len(lines) <= keep:
             return None, self
         return self._copy(lines[:-keep], 0), self._copy(lines[-keep:], self.spaceAfter)
 
     def line_count(self) -> int:
-        return len(self.lines(self._width or _TYPE_WIDTH))
+        return len(self.lines(self._width or TYPE_WIDTH))
 
     def drawOn(self, canvas, x, y, _sW=0):
         if self.tight is not None and self.grid:
@@ -277,7 +277,7 @@ def _positions(line: Line, right: float, align: str):
     return out
 
 
-_TYPE_WIDTH = 156 * 72 / 25.4
+TYPE_WIDTH = 156 * 72 / 25.4
 
 
 def runs_of(text: str, fonts: FontChain, preferred: str) -> list[tuple[str, str]]:

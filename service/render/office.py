@@ -11,14 +11,11 @@ for table rows a border's width taller than reportlab's.
 from __future__ import annotations
 
 from service.render import gbt9704 as g
-from service.render.grid import GridParagraph, Token, lay_out, tokens
+from service.render.grid import TYPE_WIDTH, GridParagraph, Token, lay_out, tokens
 
 GAP = 3.4  # points between a Chinese character and a Latin or digit run, in LibreOffice
-SCALE = 0.98  # the Word body's glyph width (docx_template.GRID_SCALE)
-INDENT = 31.5  # points: the Word body's first-line indent (docx_template.INDENT_TWIPS)
 ROW_EXTRA = 0.5  # points a table row takes more than in the PDF: its border (LibreOffice 7.4, 19.7 against 19.2)
 SPARE = 3.0  # points left free on the Word file's tightened page for what rounds differently there
-_WIDTH = 156 * 72 / 25.4
 
 
 def lines_off_grid(paragraph: GridParagraph) -> int:
@@ -26,11 +23,11 @@ def lines_off_grid(paragraph: GridParagraph) -> int:
     out: list[Token] = []
     previous: Token | None = None
     for t in tokens(paragraph.runs, paragraph.size, None):
-        width = t.width * SCALE
+        width = t.width * g.WORD_GLYPH_SCALE
         gap = GAP if previous is not None and previous.wide != t.wide and t.text.strip() and previous.text.strip() else 0.0
         out.append(Token(t.text, t.font, width, width + gap, t.wide))
         previous = t
-    return len(lay_out(out, _WIDTH, INDENT if paragraph.indent_chars else 0.0))
+    return len(lay_out(out, TYPE_WIDTH, g.INDENT_TWIPS / 20 if paragraph.indent_chars else 0.0))
 
 
 def extra_lines(paragraphs: list[GridParagraph]) -> int:
